@@ -1,0 +1,49 @@
+# Short declarative helpers so that every folder's CMakeLists.txt is a list of
+# targets and their dependencies, nothing more.
+include_guard(GLOBAL)
+
+# drdaplex_library(NAME <name> SRCS <files...> DEPS <targets...>)
+# Builds a static library drdaplex_<name> with the alias drdaplex::<name>.
+# The project root is the include root, so headers are included by path
+# ("drda/dss.h").
+function(drdaplex_library)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_library(drdaplex_${ARG_NAME} STATIC ${ARG_SRCS})
+  add_library(drdaplex::${ARG_NAME} ALIAS drdaplex_${ARG_NAME})
+  target_include_directories(drdaplex_${ARG_NAME} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>)
+  target_link_libraries(drdaplex_${ARG_NAME} PUBLIC ${ARG_DEPS})
+  set_target_properties(drdaplex_${ARG_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endfunction()
+
+# drdaplex_executable(NAME <name> SRCS <files...> DEPS <targets...>)
+function(drdaplex_executable)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
+endfunction()
+
+# drdaplex_test(NAME <name> SRCS <files...> DEPS <targets...> [LABELS <labels...>])
+# One GoogleTest executable per folder; each TEST becomes its own ctest entry.
+function(drdaplex_test)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${ARG_NAME} PRIVATE
+    DRDAPLEX_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    DRDAPLEX_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    DRDAPLEX_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  include(GoogleTest)
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300)
+endfunction()
+
+# drdaplex_bench(NAME <name> SRCS <files...> DEPS <targets...>)
+function(drdaplex_bench)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
+endfunction()
