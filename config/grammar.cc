@@ -1,0 +1,33 @@
+// The one translation unit that instantiates the X3 grammar.
+#include "config/grammar.h"
+
+#include "config/grammar_def.h"
+#include "config/parse_syntax.h"
+
+namespace drdaplex::config {
+namespace grammar {
+
+BOOST_SPIRIT_INSTANTIATE(ConfigFileRule, Iterator, Context)
+
+}  // namespace grammar
+
+ast::ConfigFile ParseSyntax(ErrorHandler& handler) {
+  namespace x3 = boost::spirit::x3;
+  std::string_view text = handler.source().text();
+  grammar::Iterator first = text.begin();
+  grammar::Iterator const last = text.end();
+  auto const parser = x3::with<x3::error_handler_tag>(std::ref(handler))[
+      grammar::ConfigFile()];
+  ast::ConfigFile file;
+  // Errors throw from the rule's on_error; a plain false cannot happen
+  // because the rule ends in an expectation of the end of input.
+  if (!x3::phrase_parse(first, last, parser,
+                        grammar::BlanksAndComments(text.begin()), file) ||
+      first != last) {
+    handler.source().Fail(static_cast<std::size_t>(first - text.begin()),
+                          "cannot parse the configuration");
+  }
+  return file;
+}
+
+}  // namespace drdaplex::config
