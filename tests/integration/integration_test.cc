@@ -1,0 +1,360 @@
+// End-to-end tests: a real drdaplex-odbm (started per test on a free port,
+// with a fresh SQLite file) driven by real clients — the Derby network JDBC
+// client (tests/java scenario programs), Derby's ij tool — and watched on the
+// wire with dumpcap/tshark, whose DRDA dissector must find nothing malformed.
+// Every check prints the client's whole output and the server log's tail
+// when it fails.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/child_process.h"
+#include "tests/support/odbm_process.h"
+#include "tests/support/paths.h"
+#include "tests/support/polling.h"
+#include "tests/support/temp_dir.h"
+
+namespace drdaplex::testing {
+namespace {
+
+using std::chrono::seconds;
+
+// A JVM start plus a scenario takes a few seconds; the bound is for a
+// loaded CI machine, not an expectation.
+constexpr auto kClientTimeout = seconds(120);
+constexpr char kTestJar[] = "drdaplex-jdbc-tests.jar";
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Output of a Check-based scenario (tests/java/Check.java) contains the
+// line "ok <id>" or "ok <id> <detail>".
+bool HasOkLine(const std::string& output, const std::string& id) {
+  for (const std::string& line : Lines(output)) {
+    if (line == "ok " + id || line.rfind("ok " + id + " ", 0) == 0) return true;
+  }
+  return false;
+}
+
+// The first "FAIL ..." line, which names the broken check.
+std::string FailLine(const std::string& output) {
+  for (const std::string& line : Lines(output)) {
+    if (line.rfind("FAIL ", 0) == 0) return line;
+  }
+  return "(no FAIL line)";
+}
+
+class OdbmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    odbm_ = OdbmProcess::Start(OdbmConfig::SharedPair("shared.db"), dir_.path(), &error);
+    ASSERT_NE(odbm_, nullptr) << error;
+  }
+
+  void TearDown() override {
+    if (odbm_ != nullptr) {
+      EXPECT_TRUE(odbm_->Stop());
+    }
+  }
+
+  // Runs a scenario program of tests/java against our server.
+  CommandResult RunScenario(const std::string& main_class) {
+    return RunCommand({JavaExecutable(), "-cp",
+                       JarPath(kTestJar) + ":" + DerbyJar("derbyclient.jar"), main_class,
+                       std::to_string(odbm_->port()), odbm_->host()},
+                      kClientTimeout);
+  }
+
+  // Passes when the program exited 0 and printed an ok line for every id.
+  ::testing::AssertionResult Passed(const CommandResult& result,
+                                    const std::vector<std::string>& ids) {
+    std::string missing;
+    for (const std::string& id : ids) {
+      if (!HasOkLine(result.stdout_text, id)) missing += " " + id;
+    }
+    if (result.Success() && missing.empty()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "first failure: " << FailLine(result.stdout_text)
+           << "\nchecks without an ok line:" << (missing.empty() ? " none" : missing)
+           << "\n" << result.Describe() << "server log " << odbm_->log_path()
+           << ":\n" << odbm_->LogTail();
+  }
+
+  TempDir dir_{"drdaplex-it-"};
+  std::unique_ptr<OdbmProcess> odbm_;  // Declared after dir_: stopped before it is removed.
+};
+
+const std::vector<std::string> kGoldenChecks = {
+    "connect",        "create-table",       "insert-single",  "autocommit-on",
+    "batch-insert",   "autocommit-off",     "commit",         "metadata",
+    "select-cntqry",  "update-count",       "delete-count",   "rollback",
+    "error-42X05",    "usable-after-error", "error-23505",    "error-42X01",
+    "usable-after-errors", "utf8-roundtrip", "close"};
+
+const std::vector<std::string> kRoutingChecks = {
+    "alias-io1a", "odbm-name", "alias-io2a", "datastore-name", "round-robin",
+    "data-sharing"};
+
+const std::vector<std::string> kAuthChecks = {
+    "wrong-password", "unknown-user", "right-password", "userid-only",
+    "userid-only-refused"};
+
+TEST_F(OdbmTest, AcceptsTcpConnectionsAndStopsOnSigterm) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(odbm_->port()));
+  ASSERT_EQ(inet_pton(AF_INET, odbm_->host().c_str(), &address.sin_addr), 1);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0)
+      << "port " << odbm_->port() << ": " << std::strerror(errno);
+  close(fd);  // EOF before any DSS: the server must treat it as a normal end.
+  EXPECT_TRUE(odbm_->Stop(SIGTERM));
+}
+
+TEST_F(OdbmTest, StopsCleanlyOnSigint) { EXPECT_TRUE(odbm_->Stop(SIGINT)); }
+
+TEST_F(OdbmTest, JdbcGoldenScenario) {
+  CommandResult result = RunScenario("GoldenScenario");
+  EXPECT_TRUE(Passed(result, kGoldenChecks));
+  // The rows are really in the configured SQLite file: 140 + the UTF-8 row.
+  if (!FindExecutable("sqlite3").empty() && result.Success()) {
+    CommandResult count = RunCommand(
+        {"sqlite3", dir_.File("shared.db"), "SELECT COUNT(*) FROM GOLDEN"}, seconds(30));
+    EXPECT_TRUE(count.Success()) << count.Describe();
+    EXPECT_EQ(count.stdout_text, "141\n") << count.Describe();
+  }
+}
+
+TEST_F(OdbmTest, JdbcRoutingAliasesAndDataSharing) {
+  EXPECT_TRUE(Passed(RunScenario("RoutingScenario"), kRoutingChecks));
+}
+
+TEST_F(OdbmTest, JdbcAuthentication) {
+  EXPECT_TRUE(Passed(RunScenario("AuthScenario"), kAuthChecks));
+}
+
+TEST_F(OdbmTest, IjRunsAScript) {
+  std::string script = dir_.WriteFile(
+      "session.sql",
+      "connect '" + odbm_->JdbcUrl("IM1A", ";user=app;password=secret") + "';\n"
+      "create table ij_t (id integer not null primary key, name varchar(20));\n"
+      "insert into ij_t values (1, 'alpha'), (2, 'beta');\n"
+      "select id, name from ij_t order by id;\n"
+      "select * from no_such_ij_table;\n"
+      "disconnect;\n"
+      "exit;\n");
+  CommandResult result = RunCommand(
+      {JavaExecutable(), "-cp", DerbyJar("derbytools.jar") + ":" + DerbyJar("derbyclient.jar"),
+       "org.apache.derby.tools.ij", script},
+      kClientTimeout);
+  ASSERT_TRUE(result.Success()) << result.Describe() << odbm_->LogTail();
+  const std::string context = result.Describe() + "server log:\n" + odbm_->LogTail();
+  const std::string& out = result.stdout_text;
+
+  // ij prints each statement after its prompt, then the outcome.
+  std::vector<std::string> lines = Lines(out);
+  auto outcome_of = [&](const std::string& statement_start) -> std::string {
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+      if (lines[i].rfind("ij> " + statement_start, 0) == 0) return lines[i + 1];
+    }
+    return "(statement not echoed)";
+  };
+  EXPECT_EQ(outcome_of("connect"), "ij> create table ij_t (id integer not null primary key, "
+                                   "name varchar(20));")
+      << "connect printed something (an error?)\n" << context;
+  EXPECT_EQ(outcome_of("create table"), "0 rows inserted/updated/deleted") << context;
+  EXPECT_EQ(outcome_of("insert into"), "2 rows inserted/updated/deleted") << context;
+  // Column names keep SQLite's declared case; Derby would upper-case them.
+  const auto flags = std::regex::icase | std::regex::multiline;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^ID\s*\|NAME\s*$)", flags))) << context;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^1\s*\|alpha\s*$)", flags))) << context;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^2\s*\|beta\s*$)", flags))) << context;
+  EXPECT_NE(out.find("\n2 rows selected\n"), std::string::npos) << context;
+  EXPECT_EQ(outcome_of("select * from no_such_ij_table").rfind("ERROR 42X05: ", 0), 0u)
+      << context;
+  int errors = 0;
+  for (const std::string& line : lines) errors += line.rfind("ERROR ", 0) == 0;
+  EXPECT_EQ(errors, 1) << "only the missing table should fail\n" << context;
+  EXPECT_NE(out.find("ij> disconnect;\nij> exit;"), std::string::npos) << context;
+}
+
+TEST(DemoConfigTest, ServesTheRoutingScenario) {
+  // A copy, so the demo database is created in a temp dir, not the source tree.
+  TempDir dir("drdaplex-demo-");
+  std::string config = dir.File("demo.cfg");
+  std::filesystem::copy_file(SourceDir() + "/fixtures/odbm/demo.cfg", config);
+  std::string error;
+  std::unique_ptr<OdbmProcess> odbm =
+      OdbmProcess::StartWithConfigFile(config, dir.path(), "demo", &error);
+  ASSERT_NE(odbm, nullptr) << error;
+  CommandResult result =
+      RunCommand({JavaExecutable(), "-cp", JarPath(kTestJar) + ":" + DerbyJar("derbyclient.jar"),
+                  "RoutingScenario", std::to_string(odbm->port()), odbm->host(), "ODBMB1"},
+                 kClientTimeout);
+  for (const std::string& id : kRoutingChecks) {
+    EXPECT_TRUE(HasOkLine(result.stdout_text, id)) << id;
+  }
+  EXPECT_TRUE(result.Success()) << FailLine(result.stdout_text) << "\n"
+                                << result.Describe() << odbm->LogTail();
+  EXPECT_TRUE(std::filesystem::exists(dir.File("demo.db")))
+      << "FILE=demo.db is not relative to the config file's directory";
+  EXPECT_TRUE(odbm->Stop());
+}
+
+// Captures the loopback traffic of one server port with dumpcap while the
+// golden and authentication scenarios run, then has tshark decode it.
+class CaptureTest : public OdbmTest {
+ protected:
+  void SetUp() override {
+    OdbmTest::SetUp();
+    if (HasFatalFailure()) return;
+    // A UDP socket of our own: its datagrams mark points in the capture.
+    marker_fd_ = socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(marker_fd_, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(marker_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+    socklen_t length = sizeof(marker_address_);
+    ASSERT_EQ(getsockname(marker_fd_, reinterpret_cast<sockaddr*>(&marker_address_), &length), 0);
+  }
+
+  void TearDown() override {
+    if (marker_fd_ >= 0) close(marker_fd_);
+    OdbmTest::TearDown();
+  }
+
+  int marker_port() const { return ntohs(marker_address_.sin_port); }
+
+  // Sends a marker datagram to ourselves until dumpcap has written it to the
+  // capture file. dumpcap writing to "-" flushes after every packet, and
+  // loopback packets reach the capture in the order they were sent, so once
+  // the marker is in the file, so is everything sent before it.
+  ::testing::AssertionResult Mark(const std::string& pcap, const std::string& tag,
+                                  ChildProcess& capture) {
+    std::string marker = "DRDAPLEX-CAPTURE-MARKER-" + tag + "-" +
+                         std::to_string(std::random_device{}());
+    auto last_sent = std::chrono::steady_clock::time_point();
+    bool seen = PollUntil(
+        [&] {
+          auto now = std::chrono::steady_clock::now();
+          if (now - last_sent > std::chrono::milliseconds(500)) {
+            sendto(marker_fd_, marker.data(), marker.size(), 0,
+                   reinterpret_cast<const sockaddr*>(&marker_address_), sizeof(marker_address_));
+            last_sent = now;
+          }
+          return ReadFileOrEmpty(pcap).find(marker) != std::string::npos ||
+                 !capture.IsRunning();
+        },
+        seconds(15));
+    if (seen && capture.IsRunning()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "marker '" << tag << "' never reached " << pcap << "; dumpcap "
+           << (capture.IsRunning() ? "running" : capture.status()->ToString()) << ", log:\n"
+           << ReadFileOrEmpty(capture.options().stderr_path);
+  }
+
+  int marker_fd_ = -1;
+  sockaddr_in marker_address_{};
+};
+
+TEST_F(CaptureTest, TsharkDecodesWellFormedDrda) {
+  const std::string dumpcap = FindExecutable("dumpcap");
+  const std::string tshark = FindExecutable("tshark");
+  if (dumpcap.empty() || tshark.empty()) {
+    GTEST_SKIP() << "dumpcap/tshark not installed (Debian package tshark)";
+  }
+  const std::string pcap = dir_.File("capture.pcapng");
+  const std::string capture_log = dir_.File("dumpcap.log");
+  ChildOptions options;
+  options.argv = {dumpcap, "-i", "lo", "-f",
+                  "tcp port " + std::to_string(odbm_->port()) + " or udp port " +
+                      std::to_string(marker_port()),
+                  "-w", "-"};
+  options.stdout_path = pcap;
+  options.stderr_path = capture_log;
+  std::string error;
+  std::unique_ptr<ChildProcess> capture = ChildProcess::Start(options, &error);
+  ASSERT_NE(capture, nullptr) << error;
+
+  PollUntil(
+      [&] {
+        return ReadFileOrEmpty(capture_log).find("Capturing on") != std::string::npos ||
+               !capture->IsRunning();
+      },
+      seconds(15));
+  if (!capture->IsRunning()) {
+    std::string log = ReadFileOrEmpty(capture_log);
+    if (geteuid() != 0 || log.find("ermission") != std::string::npos ||
+        log.find("not permitted") != std::string::npos) {
+      GTEST_SKIP() << "cannot capture on lo here (run as root in CI): " << log;
+    }
+    FAIL() << "dumpcap exited (" << capture->status()->ToString() << "):\n" << log;
+  }
+  ASSERT_NE(ReadFileOrEmpty(capture_log).find("Capturing on"), std::string::npos)
+      << ReadFileOrEmpty(capture_log);
+  ASSERT_TRUE(Mark(pcap, "start", *capture));  // The capture really sees packets.
+
+  EXPECT_TRUE(Passed(RunScenario("GoldenScenario"), kGoldenChecks));
+  EXPECT_TRUE(Passed(RunScenario("AuthScenario"), kAuthChecks));
+
+  ASSERT_TRUE(Mark(pcap, "end", *capture));
+  capture->Kill(SIGINT);
+  std::optional<ExitStatus> status = capture->Wait(seconds(15));
+  ASSERT_TRUE(status.has_value()) << "dumpcap ignored SIGINT";
+  EXPECT_TRUE(status->Success()) << status->ToString() << "\n" << ReadFileOrEmpty(capture_log);
+
+  // tshark's DRDA dissector is heuristic: no "-d tcp.port==...,drda".
+  CommandResult drda = RunCommand({tshark, "-r", pcap, "-Y", "drda"}, kClientTimeout);
+  ASSERT_TRUE(drda.Success()) << drda.Describe();
+  size_t drda_packets = Lines(drda.stdout_text).size();
+  EXPECT_GE(drda_packets, 30u) << "tshark recognised too few DRDA packets\n" << drda.Describe();
+
+  CommandResult bad = RunCommand(
+      {tshark, "-r", pcap, "-Y", "_ws.malformed || _ws.expert.severity >= error"},
+      kClientTimeout);
+  ASSERT_TRUE(bad.Success()) << bad.Describe();
+  EXPECT_EQ(bad.stdout_text, "") << "malformed packets or error-level expert infos:\n"
+                                 << bad.Describe();
+
+  CommandResult verbose = RunCommand({tshark, "-r", pcap, "-V"}, kClientTimeout);
+  ASSERT_TRUE(verbose.Success()) << verbose.Describe(20);
+  size_t malformed = verbose.stdout_text.find("[Malformed Packet");
+  EXPECT_EQ(malformed, std::string::npos)
+      << "tshark -V reports a malformed packet:\n"
+      << verbose.stdout_text.substr(malformed > 3000 ? malformed - 3000 : 0, 3500);
+
+  // The golden SELECT is larger than one query block, so the client asked
+  // for the rest with CNTQRY (0x2006): the server honoured QRYBLKSZ.
+  CommandResult cntqry = RunCommand(
+      {tshark, "-r", pcap, "-Y", "drda.ddm.codepoint == 0x2006"}, kClientTimeout);
+  EXPECT_NE(cntqry.stdout_text, "") << "no CNTQRY on the wire\n" << cntqry.Describe();
+
+  std::printf("capture: %zu DRDA packets, %zu bytes (kept with DRDAPLEX_KEEP_TEMP=1: %s)\n",
+              drda_packets, ReadFileOrEmpty(pcap).size(), pcap.c_str());
+}
+
+}  // namespace
+}  // namespace drdaplex::testing
