@@ -117,8 +117,8 @@ const std::vector<std::string> kRoutingChecks = {
     "data-sharing"};
 
 const std::vector<std::string> kAuthChecks = {
-    "wrong-password", "unknown-user", "right-password", "userid-only",
-    "userid-only-refused"};
+    "wrong-password", "unknown-user", "right-password", "user-case",
+    "userid-only", "userid-only-refused"};
 
 TEST_F(OdbmTest, AcceptsTcpConnectionsAndStopsOnSigterm) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

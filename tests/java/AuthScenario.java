@@ -4,12 +4,13 @@ import java.sql.SQLException;
 /**
  * Authentication as the Derby client sees it: a wrong password and an unknown user are refused
  * with SQLState 08004 (SECCHKRM with a failing SECCHKCD), the right password still works
- * afterwards, a user configured with USRIDONL=Y connects without a password (the client then
- * sends SECMEC 4, user id only), and a user without that permission does not.
+ * afterwards, user names match without regard to case, a user configured with USRIDONL=Y
+ * connects without a password (the client then sends SECMEC 4, user id only), and a user without
+ * that permission does not.
  *
- * <p>Usage: {@code AuthScenario PORT [HOST]}; expects users app / secret and APP with
- * USRIDONL=Y, and a datastore alias IM1A (OdbmConfig::SharedPair). Output contract: see
- * {@link Check}.
+ * <p>Usage: {@code AuthScenario PORT [HOST]}; expects user app / secret with USRIDONL=Y, user
+ * clerk / clerkpw without it, and a datastore alias IM1A (OdbmConfig::SharedPair). Output
+ * contract: see {@link Check}.
  */
 public final class AuthScenario {
   private AuthScenario() {}
@@ -39,6 +40,13 @@ public final class AuthScenario {
     }
     Check.ok("right-password", "app / secret connects after the refused attempts");
 
+    Check.step("user-case");
+    try (Connection connection =
+        Check.connect(Check.url(host, port, "IM1A", ";user=APP;password=secret"))) {
+      Check.equal("user-case", "VALUES 1", "1", Check.queryString(connection, "VALUES 1").trim());
+    }
+    Check.ok("user-case", "APP / secret signs on as user app");
+
     Check.step("userid-only");
     try (Connection connection = Check.connect(Check.url(host, port, "IM1A", ";user=APP"))) {
       Check.equal("userid-only", "VALUES 1", "1", Check.queryString(connection, "VALUES 1").trim());
@@ -47,8 +55,8 @@ public final class AuthScenario {
 
     Check.step("userid-only-refused");
     SQLException refused = Check.expectSqlState("userid-only-refused", "08004",
-        () -> Check.connect(Check.url(host, port, "IM1A", ";user=app")).close());
+        () -> Check.connect(Check.url(host, port, "IM1A", ";user=clerk")).close());
     Check.ok("userid-only-refused",
-        "app (password required) refused without one: " + refused.getMessage());
+        "clerk (no USRIDONL) refused without a password: " + refused.getMessage());
   }
 }

@@ -66,8 +66,8 @@ OdbmConfig OdbmConfig::SharedPair(std::string file) {
       {"IMS2", {"IM1A", "IO2A"}, file},
   };
   config.users = {
-      {"app", "secret", false},
-      {"APP", "", true},
+      {"app", "secret", true},
+      {"clerk", "clerkpw", false},
   };
   return config;
 }

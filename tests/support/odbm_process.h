@@ -43,8 +43,10 @@ struct OdbmConfig {
   std::vector<UserConfig> users;
 
   // The contract's example: ODBM ODBMB1 with datastores IMS1 (aliases IM1A,
-  // IO1A) and IMS2 (aliases IM1A, IO2A) sharing `file`, user app / secret,
-  // and user APP allowed without a password.
+  // IO1A) and IMS2 (aliases IM1A, IO2A) sharing `file`; user app, password
+  // secret, also allowed without a password (USRIDONL=Y; user names ignore
+  // case, so this is also the "APP" pydrda sends); user clerk, password
+  // clerkpw, never without it.
   static OdbmConfig SharedPair(std::string file = "shared.db");
 
   // The config file text; every password is hashed with a fresh salt.
