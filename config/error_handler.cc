@@ -2,49 +2,48 @@
 
 #include <fmt/format.h>
 
+#include "config/lexical.h"
+
 namespace drdaplex::config {
-namespace {
 
-// Moves past blanks and complete block comments, but not past the end of
-// the line: "expected ')'" is clearest right after the last token when the
-// next token is on a later line, and at the offending token otherwise.
-std::size_t SkipBlanksOnLine(std::string_view text, std::size_t offset) {
-  while (offset < text.size()) {
-    if (text[offset] == ' ' || text[offset] == '\t') {
-      ++offset;
-    } else if (text.substr(offset, 2) == "/*") {
-      std::size_t close = text.find("*/", offset + 2);
-      if (close == std::string_view::npos ||
-          text.substr(offset, close - offset).find('\n') !=
-              std::string_view::npos) {
-        break;
-      }
-      offset = close + 2;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-
-}  // namespace
-
-void ErrorHandler::FailExpectation(Iterator where, Iterator next,
+// X3 reports an expectation failure either at the end of the last token or
+// after the blanks that follow it, depending on the parser that failed.
+// Re-scanning the tokens up to there gives one consistent answer: point at
+// the next token when it is on the same line ("expected ')'" under a stray
+// ']'), otherwise just after the last token, where the statement stopped;
+// and name unclosed strings and comments at their start.
+void ErrorHandler::FailExpectation(Iterator where,
                                    std::string_view expected) const {
   std::string_view text = source_.text();
-  std::size_t next_offset = static_cast<std::size_t>(next - Begin());
-  // The skipper cannot consume a comment that is never closed, so parsing
-  // stops in front of it; say that rather than what the grammar wanted.
-  if (text.substr(next_offset, 2) == "/*") {
-    source_.Fail(next_offset, "unterminated comment: '/*' without '*/'");
+  const std::size_t failed_at = static_cast<std::size_t>(where - Begin());
+
+  std::size_t last_end = 0;
+  for (std::size_t pos = lexical::SkipAll(text, 0); pos < failed_at;
+       pos = lexical::SkipAll(text, pos)) {
+    if (text.substr(pos, 2) == "/*") break;  // unclosed: handled below
+    bool unterminated = false;
+    std::size_t end = lexical::TokenEnd(text, pos, &unterminated);
+    if (unterminated) {
+      source_.Fail(pos, "unterminated quoted string: no closing ' on this "
+                        "line");
+    }
+    last_end = pos = end;
   }
-  std::size_t offset =
-      SkipBlanksOnLine(text, static_cast<std::size_t>(where - Begin()));
-  if (next_offset == text.size()) {
-    source_.Fail(offset,
+
+  std::size_t next = lexical::SkipAll(text, last_end);
+  if (text.substr(next, 2) == "/*") {
+    source_.Fail(next, "unterminated comment: '/*' without '*/'");
+  }
+  if (next >= text.size()) {
+    source_.Fail(last_end,
                  fmt::format("unexpected end of file; expected {}", expected));
   }
-  source_.Fail(offset, fmt::format("expected {}", expected));
+  std::string hint;
+  if (text[next] == '"') hint = " (strings are quoted with ', not \")";
+  bool same_line =
+      text.substr(last_end, next - last_end).find('\n') == std::string::npos;
+  source_.Fail(same_line ? next : last_end,
+               fmt::format("expected {}{}", expected, hint));
 }
 
 }  // namespace drdaplex::config

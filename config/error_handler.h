@@ -58,10 +58,8 @@ class ErrorHandler {
     source_.Fail(OffsetOf(node), message);
   }
 
-  // Reports that `expected` is missing at `where` (the end of the last
-  // token parsed); `next` is where the next token starts, after blanks and
-  // comments.
-  [[noreturn]] void FailExpectation(Iterator where, Iterator next,
+  // Reports that `expected` is missing where X3 found it missing.
+  [[noreturn]] void FailExpectation(Iterator where,
                                     std::string_view expected) const;
 
  private:
@@ -76,15 +74,13 @@ class ErrorHandler {
 struct ReportSyntaxError {
   template <typename Iterator, typename Exception, typename Context>
   boost::spirit::x3::error_handler_result on_error(Iterator& /*first*/,
-                                                   Iterator const& last,
+                                                   Iterator const& /*last*/,
                                                    Exception const& failure,
                                                    Context const& context) {
     ErrorHandler& handler =
         boost::spirit::x3::get<boost::spirit::x3::error_handler_tag>(context)
             .get();
-    Iterator next = failure.where();
-    boost::spirit::x3::skip_over(next, last, context);
-    handler.FailExpectation(failure.where(), next, failure.which());
+    handler.FailExpectation(failure.where(), failure.which());
     return boost::spirit::x3::error_handler_result::rethrow;  // not reached
   }
 };

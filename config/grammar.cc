@@ -22,7 +22,7 @@ ast::ConfigFile ParseSyntax(ErrorHandler& handler) {
   // Errors throw from the rule's on_error; a plain false cannot happen
   // because the rule ends in an expectation of the end of input.
   if (!x3::phrase_parse(first, last, parser,
-                        grammar::BlanksAndComments(text.begin()), file) ||
+                        grammar::BlanksAndComments(text), file) ||
       first != last) {
     handler.source().Fail(static_cast<std::size_t>(first - text.begin()),
                           "cannot parse the configuration");

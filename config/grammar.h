@@ -7,13 +7,13 @@
 
 #include <cstddef>
 #include <functional>
-#include <iterator>
 #include <string_view>
 
 #include <boost/spirit/home/x3.hpp>
 
 #include "config/ast.h"
 #include "config/error_handler.h"
+#include "config/lexical.h"
 
 namespace drdaplex::config::grammar {
 
@@ -23,41 +23,38 @@ using Iterator = std::string_view::const_iterator;
 
 // The skipper: blanks, /* block comments */ anywhere, and lines that start
 // with '*' or '#' in column 1. Column 1 needs to see the preceding character,
-// hence a hand-written parser that knows where the text begins.
+// hence a hand-written parser that knows where the text begins; the rules
+// themselves are lexical::SkipOne, shared with error reporting.
 class BlanksAndComments : public x3::parser<BlanksAndComments> {
  public:
   using attribute_type = x3::unused_type;
   static bool const has_attribute = false;
 
-  explicit BlanksAndComments(Iterator begin) : begin_(begin) {}
+  explicit BlanksAndComments(std::string_view text) : text_(text) {}
 
-  template <typename It, typename Context, typename RContext,
-            typename Attribute>
-  bool parse(It& first, It const& last, Context const&, RContext&,
-             Attribute&) const {
-    if (first == last) return false;
-    char c = *first;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-        c == '\v') {
-      ++first;
-      return true;
-    }
-    if (c == '/' && std::next(first) != last && *std::next(first) == '*') {
-      std::string_view rest(&*first, static_cast<std::size_t>(last - first));
-      std::size_t close = rest.find("*/", 2);
-      if (close == std::string_view::npos) return false;  // see ErrorHandler
-      first += static_cast<std::ptrdiff_t>(close + 2);
-      return true;
-    }
-    if ((c == '*' || c == '#') && (first == begin_ || *std::prev(first) == '\n')) {
-      while (first != last && *first != '\n') ++first;
-      return true;
-    }
-    return false;
+  template <typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& /*last*/, Context const&,
+             RContext&, Attribute&) const {
+    std::size_t offset = static_cast<std::size_t>(first - text_.begin());
+    std::size_t next = lexical::SkipOne(text_, offset);
+    first += static_cast<std::ptrdiff_t>(next - offset);
+    return next != offset;
   }
 
  private:
-  Iterator begin_;
+  std::string_view text_;
+};
+
+// One character of a bare value (lexical::IsBareChar).
+struct BareChar : x3::char_parser<BareChar> {
+  using attribute_type = char;
+  using encoding = boost::spirit::char_encoding::standard;
+  static bool const has_attribute = true;
+
+  template <typename Char, typename Context>
+  bool test(Char c, Context const&) const {
+    return lexical::IsBareChar(static_cast<char>(c));
+  }
 };
 
 using PhraseContext = x3::phrase_parse_context<BlanksAndComments>::type;

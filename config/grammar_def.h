@@ -49,12 +49,11 @@ auto const identifier = x3::rule<class IdentifierClass, std::string>{
     "a keyword"} = x3::lexeme[(x3::alpha | x3::char_('_')) >>
                               *(x3::alnum | x3::char_('_'))];
 
-// Bare values stop at anything that separates or quotes, and also at the
-// punctuation below (which no name, path or hash needs) so that a stray ']'
-// or ';' is reported where it stands, and at "/*" so that a comment may
-// follow a value directly.
-auto const bare_char = (~x3::char_(" \t\r\n\f\v,()'\"=[]{}<>;") - x3::cntrl) -
-                       x3::lit("/*");
+// Bare values stop at anything that separates or quotes, and also at
+// punctuation no name, path or hash needs, so that a stray ']' or ';' is
+// reported where it stands; and at "/*", so that a comment may follow a
+// value directly.
+auto const bare_char = BareChar() - x3::lit("/*");
 
 auto const bare_value = x3::rule<class BareValueClass, ast::Value>{
     "a value"} = x3::lexeme[+bare_char] >> x3::attr(false);

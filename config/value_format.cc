@@ -2,15 +2,10 @@
 
 #include <stdexcept>
 
+#include "config/lexical.h"
+
 namespace drdaplex::config {
 namespace {
-
-// Must agree with bare_char in grammar_def.h.
-bool IsBareChar(char c) {
-  constexpr std::string_view kStops = " \t\r\n\f\v,()'\"=[]{}<>;";
-  unsigned char u = static_cast<unsigned char>(c);
-  return kStops.find(c) == std::string_view::npos && u >= 0x20 && u != 0x7F;
-}
 
 std::string Quote(std::string_view text) {
   std::string quoted = "'";
@@ -33,7 +28,7 @@ bool IsBareValue(std::string_view text) {
   // At the start of a line these would begin a comment.
   if (text[0] == '*' || text[0] == '#') return false;
   for (char c : text) {
-    if (!IsBareChar(c)) return false;
+    if (!lexical::IsBareChar(c)) return false;
   }
   return true;
 }
