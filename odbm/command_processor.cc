@@ -1,0 +1,360 @@
+// Chain dispatch, the connect flow and the reply writers of CommandProcessor.
+// The SQL commands are in sql_processing.cc.
+#include "odbm/command_processor.h"
+
+#include <spdlog/spdlog.h>
+
+#include "drda/codepoints.h"
+#include "drda/sqlca.h"
+
+namespace drdaplex::odbm {
+
+using drda::DssType;
+using drda::Severity;
+namespace cp = drda::cp;
+
+namespace {
+
+// Manager levels we support; a requester gets min(requested, ours), and 0
+// (not supported) for managers we do not know, as Derby answers.
+uint16_t SupportedLevel(const drda::ManagerLevel& m) {
+  switch (m.manager) {
+    case cp::AGENT:
+    case cp::SQLAM:
+    case cp::RDB:
+    case cp::SECMGR: return std::min<uint16_t>(m.level, 7);
+    case cp::CMNTCPIP: return std::min<uint16_t>(m.level, 5);
+    case cp::UNICODEMGR: return m.level == 1208 ? 1208 : 0;
+    default: return 0;
+  }
+}
+
+drda::SyntaxErrorCode SyntaxCodeFor(boost::system::error_code ec) {
+  using drda::errc;
+  using drda::SyntaxErrorCode;
+  if (ec == errc::dss_too_short) return SyntaxErrorCode::kDssLessThanSix;
+  if (ec == errc::bad_gds_id) return SyntaxErrorCode::kInvalidGdsId;
+  if (ec == errc::bad_format) return SyntaxErrorCode::kInvalidFormat;
+  if (ec == errc::too_large) return SyntaxErrorCode::kTooBig;
+  if (ec == errc::bad_extended_length) return SyntaxErrorCode::kInvalidExtendedLength;
+  if (ec == errc::missing_parameter) return SyntaxErrorCode::kRequiredObjectMissing;
+  if (ec == errc::protocol_violation) return SyntaxErrorCode::kInvalidCorrelator;
+  return SyntaxErrorCode::kObjectLengthLessThanFour;
+}
+
+}  // namespace
+
+const drda::DdmObject* CommandProcessor::Command::Object(drda::cp::CodePoint code_point) const {
+  for (const auto& o : objects) {
+    if (o.code_point == code_point) return &o;
+  }
+  return nullptr;
+}
+
+std::string CommandProcessor::datastore() const { return datastore_ ? datastore_->name : std::string(); }
+
+void CommandProcessor::ProcessChain(const std::vector<drda::Dss>& chain, drda::Bytes& reply) {
+  reply_ = &reply;
+  writer_ = std::make_unique<drda::DssWriter>(reply);
+  skip_rest_of_chain_ = false;
+
+  // Group the chain into commands: a request DSS and the object DSSes that
+  // follow it under the same correlator.
+  std::vector<Command> commands;
+  for (const drda::Dss& dss : chain) {
+    auto objects = drda::ReadObjects(dss.payload);
+    if (!objects || objects->empty()) {
+      ReplyFramingError(objects ? drda::make_error_code(drda::errc::bad_object_length) : objects.error(), reply);
+      return;
+    }
+    if (dss.header.type == DssType::kRequest || dss.header.type == DssType::kRequestNoReply) {
+      Command c;
+      c.code_point = (*objects)[0].code_point;
+      c.correlator = dss.header.correlator;
+      c.data = (*objects)[0].data;
+      auto params = drda::DdmParams::Parse((*objects)[0].data);
+      if (!params) {
+        ReplyFramingError(params.error(), reply);
+        return;
+      }
+      c.params = std::move(*params);
+      c.objects.assign(objects->begin() + 1, objects->end());
+      commands.push_back(std::move(c));
+    } else if (dss.header.type == DssType::kObject && !commands.empty() &&
+               commands.back().correlator == dss.header.correlator) {
+      commands.back().objects.insert(commands.back().objects.end(), objects->begin(), objects->end());
+    } else {
+      // An object with no command, or an encrypted object we cannot read.
+      WriteProtocolError(dss.header.correlator, cp::PRCCNVRM, cp::PRCCNVCD, 0x03);
+      close_requested_ = true;
+      writer_->Finish();
+      return;
+    }
+  }
+
+  for (const Command& c : commands) {
+    if (skip_rest_of_chain_) break;
+    writer_->BeginGroup();
+    switch (c.code_point) {
+      case cp::EXCSAT: Excsat(c); break;
+      case cp::ACCSEC: Accsec(c); break;
+      case cp::SECCHK: Secchk(c); break;
+      case cp::ACCRDB: Accrdb(c); break;
+      case cp::PRPSQLSTT: Prpsqlstt(c); break;
+      case cp::DSCSQLSTT: Dscsqlstt(c); break;
+      case cp::EXCSQLIMM: Excsqlimm(c); break;
+      case cp::EXCSQLSTT: Excsqlstt(c); break;
+      case cp::EXCSQLSET: Excsqlset(c); break;
+      case cp::OPNQRY: Opnqry(c); break;
+      case cp::CNTQRY: Cntqry(c); break;
+      case cp::CLSQRY: Clsqry(c); break;
+      case cp::RDBCMM: Rdbcmm(c); break;
+      case cp::RDBRLLBCK: Rdbrllbck(c); break;
+      case cp::BGNBND:
+      case cp::BNDSQLSTT:
+      case cp::ENDBND:
+      case cp::DRPPKG:
+      case cp::REBIND:
+      case cp::DSCRDBTBL:
+        // Static SQL packages mean nothing to a dynamic SQL engine; accept
+        // them the way Derby does, with a plain success SQLCARD.
+        if (RequireConnected(c)) WriteSuccessCard(c.correlator);
+        break;
+      default:
+        spdlog::warn("unsupported command {} (0x{:04X})", cp::Name(c.code_point), c.code_point);
+        WriteProtocolError(c.correlator, cp::CMDNSPRM, cp::CODPNT, c.code_point);
+        close_requested_ = true;
+        skip_rest_of_chain_ = true;
+        break;
+    }
+  }
+  writer_->Finish();
+}
+
+void CommandProcessor::ReplyFramingError(boost::system::error_code error, drda::Bytes& reply) {
+  spdlog::warn("DRDA framing error from requester: {}", error.message());
+  drda::DssWriter w(reply);
+  drda::BeginReplyMessage(w, 1, cp::SYNTAXRM, Severity::kError);
+  w.ParamU8(cp::SYNERRCD, static_cast<uint8_t>(SyntaxCodeFor(error)));
+  drda::EndReplyMessage(w);
+  w.Finish();
+  close_requested_ = true;
+}
+
+// ---------------------------------------------------------------- connect flow
+
+void CommandProcessor::Excsat(const Command& c) {
+  auto request = drda::ParseExcsat(c.data);
+  if (!request) {
+    WriteProtocolError(c.correlator, cp::SYNTAXRM, cp::SYNERRCD,
+                       static_cast<uint16_t>(drda::SyntaxErrorCode::kDssLengthMismatch), cp::MGRLVLLS);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  drda::ExcsatReply reply;
+  reply.extnam = "drdaplex-odbm " + context_.directory->odbm_name();
+  reply.srvclsnm = "drdaplex ODBM";
+  reply.srvnam = context_.directory->odbm_name();
+  reply.srvrlslv = std::string(drda::kProductId) + "/drdaplex 0.1";
+  for (const auto& m : request->managers) {
+    const uint16_t level = SupportedLevel(m);
+    reply.managers.push_back({m.manager, level});
+    // Only the first EXCSAT negotiates the character set of the session.
+    if (m.manager == cp::UNICODEMGR && phase_ == Phase::kNew) unicode_ = level == 1208;
+  }
+  drda::WriteExcsatrd(*writer_, c.correlator, reply);
+  if (phase_ == Phase::kNew) phase_ = Phase::kExchanged;
+}
+
+void CommandProcessor::Accsec(const Command& c) {
+  if (phase_ == Phase::kNew) {
+    // EXCSAT must come first.
+    WriteProtocolError(c.correlator, cp::PRCCNVRM, cp::PRCCNVCD, 0x06);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  auto secmec = c.params.U16(cp::SECMEC);
+  drda::AccsecReply reply;
+  if (!secmec || !*secmec) {
+    WriteProtocolError(c.correlator, cp::SYNTAXRM, cp::SYNERRCD,
+                       static_cast<uint16_t>(drda::SyntaxErrorCode::kRequiredObjectMissing), cp::SECMEC);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  const uint16_t requested = **secmec;
+  if (requested == static_cast<uint16_t>(drda::SecurityMechanism::kUserPassword) ||
+      requested == static_cast<uint16_t>(drda::SecurityMechanism::kUserOnly)) {
+    reply.secmec = requested;
+    secmec_ = requested;
+    phase_ = Phase::kSecurityAccepted;
+  } else {
+    // One SECMEC in the reply: the one we prefer, with the reason code.
+    reply.secmec = static_cast<uint16_t>(drda::SecurityMechanism::kUserPassword);
+    reply.secchkcd = static_cast<uint8_t>(drda::SecurityCheckCode::kMechanismNotSupported);
+  }
+  drda::WriteAccsecrd(*writer_, c.correlator, reply);
+  // From here on both sides speak UTF-8 if UNICODEMGR 1208 was agreed.
+  if (unicode_) charset_ = drda::DdmCharset::kUtf8;
+}
+
+void CommandProcessor::Secchk(const Command& c) {
+  auto parsed = drda::ParseSecchk(c.data, charset_);
+  if (!parsed) {
+    WriteProtocolError(c.correlator, cp::SYNTAXRM, cp::SYNERRCD,
+                       static_cast<uint16_t>(drda::SyntaxErrorCode::kRequiredObjectMissing), cp::SECMEC);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  const drda::SecchkCommand& secchk = *parsed;
+
+  drda::SecchkReply reply;
+  using Code = drda::SecurityCheckCode;
+  Code code = Code::kOk;
+  if (phase_ != Phase::kSecurityAccepted || secchk.secmec != secmec_) {
+    WriteProtocolError(c.correlator, cp::PRCCNVRM, cp::PRCCNVCD, 0x11);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  if (secchk.usrid.empty()) {
+    code = Code::kUserIdMissing;
+  } else if (secmec_ == static_cast<uint16_t>(drda::SecurityMechanism::kUserPassword)) {
+    if (!secchk.password) {
+      code = Code::kPasswordMissing;
+    } else if (context_.users->CheckPassword(secchk.usrid, *secchk.password) != config::AuthResult::kOk) {
+      code = Code::kUserIdInvalid;
+    }
+  } else if (context_.users->CheckUserOnly(secchk.usrid) != config::AuthResult::kOk) {
+    code = Code::kUserIdInvalid;
+  }
+  reply.secchkcd = static_cast<uint8_t>(code);
+  reply.svrcod = code == Code::kOk ? 0 : static_cast<uint16_t>(Severity::kError);
+  drda::WriteSecchkrm(*writer_, c.correlator, reply);
+  if (code != Code::kOk) {
+    spdlog::info("security check failed for user '{}' (SECCHKCD 0x{:02X})", secchk.usrid,
+                 static_cast<int>(code));
+    // Like Derby: the rest of the chain (ACCRDB) gets no reply.
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  user_ = secchk.usrid;
+  phase_ = Phase::kAuthenticated;
+}
+
+void CommandProcessor::Accrdb(const Command& c) {
+  if (phase_ != Phase::kAuthenticated) {
+    WriteProtocolError(c.correlator, cp::PRCCNVRM, cp::PRCCNVCD, phase_ == Phase::kConnected ? 0x12 : 0x11);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  rdbnam_ = drda::DecodeDdmString(c.params.Bytes(cp::RDBNAM), charset_);
+  const std::string typdefnam = drda::DecodeDdmString(c.params.Bytes(cp::TYPDEFNAM), charset_);
+  client_order_ = drda::ByteOrderOf(typdefnam);
+  const std::string name = drda::DatabaseNameFromRdbnam(rdbnam_);
+  datastore_ = context_.directory->Resolve(name);
+  if (!datastore_) {
+    spdlog::info("ACCRDB for '{}': no datastore has that name or alias", name);
+    WriteRdbReplyMessage(c.correlator, cp::RDBNFNRM, Severity::kError);
+    drda::Sqlca sqlca = MakeSqlError("08004", "Database '" + name + "' not found: ODBM " +
+                                                  context_.directory->odbm_name() +
+                                                  " has no datastore or alias of that name.")
+                            .ToSqlca();
+    sqlca.sqlcode = -40001;
+    WriteSqlcard(c.correlator, &sqlca);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  DatabaseIdentity identity{context_.directory->odbm_name(), datastore_->name, datastore_->database.string(),
+                            context_.busy_timeout_ms};
+  auto opened = SqliteDatabase::Open(identity);
+  if (auto* error = std::get_if<SqlError>(&opened)) {
+    spdlog::error("ACCRDB for '{}': {}", name, error->message);
+    WriteRdbReplyMessage(c.correlator, cp::RDBAFLRM, Severity::kError);
+    WriteSqlError(c.correlator, *error);
+    close_requested_ = skip_rest_of_chain_ = true;
+    return;
+  }
+  db_ = std::move(std::get<std::unique_ptr<SqliteDatabase>>(opened));
+  phase_ = Phase::kConnected;
+
+  drda::AccrdbReply reply;
+  reply.prdid = std::string(drda::kProductId);
+  reply.typdefnam = "QTDSQLASC";  // we always answer big-endian
+  drda::WriteAccrdbrm(*writer_, c.correlator, reply, charset_);
+  // Derby's piggy-backed session data: isolation (JDBC constant; SQLite
+  // transactions are serializable) and current schema, which the Derby
+  // client caches instead of asking with extra round trips.
+  writer_->BeginDss(DssType::kReply, c.correlator);
+  writer_->BeginObject(cp::PBSD);
+  writer_->ParamU8(cp::PBSD_ISO, 8);
+  writer_->Param(cp::PBSD_SCHEMA, drda::AsBytes(UpperAscii(user_)));
+  writer_->EndObject();
+  writer_->EndDss();
+  spdlog::debug("user '{}' connected to datastore {} ({})", user_, datastore_->name, rdbnam_);
+}
+
+// ---------------------------------------------------------------- replies
+
+void CommandProcessor::WriteSqlcard(uint16_t correlator, const drda::Sqlca* sqlca) {
+  writer_->BeginDss(DssType::kObject, correlator);
+  writer_->BeginObject(cp::SQLCARD);
+  drda::WriteSqlcaGroup(writer_->body(), sqlca);
+  writer_->EndObject();
+  writer_->EndDss();
+}
+
+void CommandProcessor::WriteSqlError(uint16_t correlator, const SqlError& error) {
+  drda::Sqlca sqlca = error.ToSqlca();
+  WriteSqlcard(correlator, &sqlca);
+}
+
+void CommandProcessor::WriteSuccessCard(uint16_t correlator, int64_t update_count) {
+  drda::Sqlca sqlca;
+  sqlca.sqlstate = "     ";
+  sqlca.set_update_count(update_count);
+  WriteSqlcard(correlator, &sqlca);
+}
+
+void CommandProcessor::WriteSqldard(uint16_t correlator, const std::vector<drda::SqldaColumn>& columns) {
+  writer_->BeginDss(DssType::kObject, correlator);
+  writer_->BeginObject(cp::SQLDARD);
+  drda::WriteSqldard(writer_->body(), nullptr, columns);
+  writer_->EndObject();
+  writer_->EndDss();
+}
+
+void CommandProcessor::WriteRdbReplyMessage(uint16_t correlator, drda::cp::CodePoint code_point,
+                                            Severity svrcod) {
+  drda::BeginReplyMessage(*writer_, correlator, code_point, svrcod);
+  writer_->Param(cp::RDBNAM, drda::EncodeDdmString(rdbnam_.empty() ? std::string(18, ' ') : rdbnam_, charset_));
+  drda::EndReplyMessage(*writer_);
+}
+
+void CommandProcessor::WriteProtocolError(uint16_t correlator, drda::cp::CodePoint rm, drda::cp::CodePoint param,
+                                          uint16_t value, drda::cp::CodePoint code_point) {
+  spdlog::warn("protocol error: replying {} ({} 0x{:X})", cp::Name(rm), cp::Name(param), value);
+  drda::BeginReplyMessage(*writer_, correlator, rm, Severity::kError);
+  if (param == cp::CODPNT) {
+    writer_->ParamU16(cp::CODPNT, value);
+  } else {
+    writer_->ParamU8(param, static_cast<uint8_t>(value));
+    if (code_point) writer_->ParamU16(cp::CODPNT, code_point);
+  }
+  if (!rdbnam_.empty()) writer_->Param(cp::RDBNAM, drda::EncodeDdmString(rdbnam_, charset_));
+  drda::EndReplyMessage(*writer_);
+}
+
+void CommandProcessor::WriteUpdateNotice(uint16_t correlator, bool changed) {
+  // RDBUPDRM once per unit of work, before the SQLCARD, when data changed.
+  if (!changed || uow_updated_) return;
+  uow_updated_ = true;
+  WriteRdbReplyMessage(correlator, cp::RDBUPDRM, Severity::kInfo);
+}
+
+bool CommandProcessor::RequireConnected(const Command& c) {
+  if (phase_ == Phase::kConnected) return true;
+  WriteRdbReplyMessage(c.correlator, cp::RDBNACRM, Severity::kError);
+  close_requested_ = skip_rest_of_chain_ = true;
+  return false;
+}
+
+}  // namespace drdaplex::odbm

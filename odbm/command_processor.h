@@ -1,0 +1,131 @@
+// The DRDA application server of one connection: takes each request chain a
+// requester sends and produces the reply chain, driving the connect flow
+// (EXCSAT, ACCSEC, SECCHK, ACCRDB) and the SQL commands against the
+// connection's SQLite database. No I/O happens here: bytes in, bytes out,
+// so the whole protocol is testable without sockets. Not thread-safe: one
+// per connection, used from that connection's strand.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/user_registry.h"
+#include "drda/bytes.h"
+#include "drda/connect.h"
+#include "drda/ddm.h"
+#include "drda/dss.h"
+#include "drda/dss_writer.h"
+#include "drda/limits.h"
+#include "drda/sql_commands.h"
+#include "odbm/datastore_directory.h"
+#include "odbm/prepared_statement.h"
+#include "odbm/sqlite_database.h"
+
+namespace drdaplex::odbm {
+
+// What every connection of one ODBM process shares; must outlive them.
+struct OdbmContext {
+  DatastoreDirectory* directory = nullptr;
+  const config::UserRegistry* users = nullptr;
+  drda::Limits limits;
+  int busy_timeout_ms = 5000;
+};
+
+class CommandProcessor {
+ public:
+  explicit CommandProcessor(OdbmContext& context) : context_(context) {}
+  CommandProcessor(const CommandProcessor&) = delete;
+  CommandProcessor& operator=(const CommandProcessor&) = delete;
+
+  // Processes one complete request chain (the last DSS unchained) and
+  // appends the reply chain to `reply`.
+  void ProcessChain(const std::vector<drda::Dss>& chain, drda::Bytes& reply);
+
+  // Appends the reply for a chain the transport could not even frame.
+  void ReplyFramingError(boost::system::error_code error, drda::Bytes& reply);
+
+  // After the last reply: the connection must be closed (security failure,
+  // unknown database, protocol error).
+  bool close_requested() const { return close_requested_; }
+
+  // Which datastore serves the connection ("" before ACCRDB).
+  std::string datastore() const;
+  const std::string& user() const { return user_; }
+
+ private:
+  struct Command {
+    drda::cp::CodePoint code_point = 0;
+    uint16_t correlator = 0;
+    drda::ByteSpan data;  // the command's parameters, undecoded
+    drda::DdmParams params;
+    std::vector<drda::DdmObject> objects;  // command data objects (SQLSTT, SQLDTA...)
+
+    const drda::DdmObject* Object(drda::cp::CodePoint cp) const;
+  };
+
+  enum class Phase { kNew, kExchanged, kSecurityAccepted, kAuthenticated, kConnected };
+
+  // Connect flow.
+  void Excsat(const Command& c);
+  void Accsec(const Command& c);
+  void Secchk(const Command& c);
+  void Accrdb(const Command& c);
+
+  // SQL commands.
+  void Prpsqlstt(const Command& c);
+  void Dscsqlstt(const Command& c);
+  void Excsqlimm(const Command& c);
+  void Excsqlstt(const Command& c);
+  void Excsqlset(const Command& c);
+  void Opnqry(const Command& c);
+  void Cntqry(const Command& c);
+  void Clsqry(const Command& c);
+  void Rdbcmm(const Command& c);
+  void Rdbrllbck(const Command& c);
+
+  // Replies.
+  void WriteSqlcard(uint16_t correlator, const drda::Sqlca* sqlca);
+  void WriteSqlError(uint16_t correlator, const SqlError& error);
+  void WriteSuccessCard(uint16_t correlator, int64_t update_count = 0);
+  void WriteSqldard(uint16_t correlator, const std::vector<drda::SqldaColumn>& columns);
+  void WriteRdbReplyMessage(uint16_t correlator, drda::cp::CodePoint code_point, drda::Severity svrcod);
+  void WriteProtocolError(uint16_t correlator, drda::cp::CodePoint rm, drda::cp::CodePoint param,
+                          uint16_t value, drda::cp::CodePoint code_point = 0);
+  void WriteUpdateNotice(uint16_t correlator, bool changed);
+  void WriteQueryBlocks(uint16_t correlator, PreparedStatement& st);
+  void WriteSqlcaMessageReply(uint16_t correlator, const Command& c);
+
+  // Helpers.
+  bool RequireConnected(const Command& c);
+  PreparedStatement* FindStatement(const Command& c, drda::PackageSection* section_out);
+  std::optional<SqlError> BindParameters(PreparedStatement& st, const Command& c);
+  std::optional<SqlError> ExecuteToCompletion(PreparedStatement& st, int64_t* update_count, bool* changed);
+  std::optional<SqlError> OpenCursor(PreparedStatement& st, const Command& c);
+  void CloseCursor(PreparedStatement& st);
+  void CloseAllCursors();
+  std::string rdbnam_for_reply() const { return rdbnam_; }
+  drda::DdmCharset charset() const { return charset_; }
+
+  OdbmContext& context_;
+  drda::Bytes* reply_ = nullptr;
+  std::unique_ptr<drda::DssWriter> writer_;
+  Phase phase_ = Phase::kNew;
+  bool skip_rest_of_chain_ = false;
+  bool close_requested_ = false;
+  bool unicode_ = false;
+  drda::DdmCharset charset_ = drda::DdmCharset::kEbcdic;
+  uint16_t secmec_ = 0;
+  std::string user_;
+  std::string rdbnam_;
+  drda::ByteOrder client_order_ = drda::ByteOrder::kBig;
+  const DatastoreInfo* datastore_ = nullptr;
+  std::unique_ptr<SqliteDatabase> db_;
+  std::map<std::string, PreparedStatement> statements_;
+  uint64_t next_query_instance_ = 0;
+  bool uow_updated_ = false;
+};
+
+}  // namespace drdaplex::odbm

@@ -1,0 +1,177 @@
+#include "odbm/server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+#include "drda/dss.h"
+
+namespace drdaplex::odbm {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+// One DRDA connection. Owns its socket and processor; lives in the frame of
+// its coroutine, so it cannot outlive the connection.
+class Server::Session {
+ public:
+  Session(Server& server, tcp::socket socket)
+      : server_(server), socket_(std::move(socket)), processor_(server.context_),
+        parser_(server.context_.limits) {}
+
+  awaitable<void> Run() {
+    deadline_ = Clock::now() + server_.options_.idle_timeout;
+    co_await (Serve() || Watchdog());
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+ private:
+  awaitable<void> Serve() {
+    std::vector<drda::Dss> chain;
+    drda::Bytes reply;
+    size_t chain_bytes = 0;
+    for (;;) {
+      // Collect one request chain: DSSes until one that is not chained.
+      chain.clear();
+      chain_bytes = 0;
+      for (;;) {
+        auto next = parser_.Next();
+        if (!next) {
+          reply.clear();
+          processor_.ReplyFramingError(next.error(), reply);
+          co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
+          co_return;
+        }
+        if (*next) {
+          chain_bytes += (*next)->payload.size();
+          const bool last = !(*next)->header.chained;
+          chain.push_back(std::move(**next));
+          if (chain.size() > server_.context_.limits.max_chain_dsses ||
+              chain_bytes > server_.context_.limits.max_chain_bytes) {
+            reply.clear();
+            processor_.ReplyFramingError(drda::make_error_code(drda::errc::too_large), reply);
+            co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
+            co_return;
+          }
+          if (last) break;
+          continue;
+        }
+        // Idle between chains; a shorter bound once a chain has started.
+        const bool mid_request = !chain.empty() || !parser_.at_boundary();
+        deadline_ = Clock::now() +
+                    (mid_request ? server_.options_.request_timeout : server_.options_.idle_timeout);
+        auto buffer = parser_.PrepareRead(16 * 1024);
+        boost::system::error_code ec;
+        const size_t n =
+            co_await socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+                                             asio::redirect_error(use_awaitable, ec));
+        if (ec) {
+          // EOF at a DSS boundary is the normal end of a DRDA connection.
+          if (ec != asio::error::eof || mid_request) {
+            spdlog::debug("connection ended mid-request: {}", ec.message());
+          }
+          co_return;
+        }
+        parser_.CommitRead(n);
+      }
+      reply.clear();
+      processor_.ProcessChain(chain, reply);
+      if (!reply.empty()) co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
+      if (processor_.close_requested()) co_return;
+    }
+  }
+
+  // Ends the session when the deadline passes; Serve moves the deadline.
+  awaitable<void> Watchdog() {
+    asio::steady_timer timer(socket_.get_executor());
+    for (;;) {
+      timer.expires_at(deadline_);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (Clock::now() >= deadline_) {
+        spdlog::info("closing connection of user '{}': timed out", processor_.user());
+        co_return;
+      }
+    }
+  }
+
+  Server& server_;
+  tcp::socket socket_;
+  CommandProcessor processor_;
+  drda::DssStreamParser parser_;
+  Clock::time_point deadline_;
+};
+
+Server::Server(OdbmContext& context, ServerOptions options)
+    : context_(context), options_(std::move(options)), acceptor_(io_) {}
+
+Server::~Server() = default;
+
+tcp::endpoint Server::Listen() {
+  acceptor_.open(options_.listen.protocol());
+  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  acceptor_.bind(options_.listen);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  Accept();
+  return acceptor_.local_endpoint();
+}
+
+void Server::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else if (active_.load() >= options_.max_connections) {
+      spdlog::warn("refusing connection: {} connections already open", active_.load());
+    } else {
+      socket.set_option(tcp::no_delay(true));
+      ++active_;
+      auto executor = socket.get_executor();
+      asio::co_spawn(
+          executor,
+          [this, s = std::move(socket)]() mutable -> awaitable<void> {
+            Session session(*this, std::move(s));
+            co_await session.Run();
+          },
+          [this](std::exception_ptr e) {
+            --active_;
+            if (!e) return;
+            try {
+              std::rethrow_exception(e);
+            } catch (const boost::system::system_error& se) {
+              // Peer resets and the like end one connection, nothing more.
+              spdlog::debug("connection ended: {}", se.what());
+            } catch (const std::exception& ex) {
+              spdlog::error("connection ended by an internal error: {}", ex.what());
+            }
+          });
+    }
+    Accept();
+  });
+}
+
+void Server::Run() {
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() { io_.stop(); }
+
+}  // namespace drdaplex::odbm

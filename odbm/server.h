@@ -1,0 +1,55 @@
+// The network side of drdaplex-odbm: a TCP listener and one coroutine
+// session per DRDA connection, each on its own strand of a multi-threaded
+// io_context. A session reads whole request chains, hands them to its
+// CommandProcessor and writes each reply chain with one write. SQL runs on
+// the session's thread, so a slow statement holds one thread, never the
+// others; the thread count bounds how many statements run at once.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "odbm/command_processor.h"
+
+namespace drdaplex::odbm {
+
+struct ServerOptions {
+  boost::asio::ip::tcp::endpoint listen;
+  int threads = 4;
+  size_t max_connections = 10000;
+  // A connection that sends nothing for this long is closed.
+  std::chrono::seconds idle_timeout{30 * 60};
+  // A request chain whose bytes stop arriving for this long is abandoned.
+  std::chrono::seconds request_timeout{60};
+};
+
+class Server {
+ public:
+  Server(OdbmContext& context, ServerOptions options);
+  ~Server();
+
+  // Binds and listens; returns the bound endpoint (port 0 picks a free one).
+  // Throws boost::system::system_error naming the failed step.
+  boost::asio::ip::tcp::endpoint Listen();
+  // Runs until Stop(); blocks the caller, which becomes one of the threads.
+  void Run();
+  // Thread-safe and signal-safe to call from another thread.
+  void Stop();
+
+  size_t active_connections() const { return active_.load(); }
+
+ private:
+  class Session;
+  void Accept();
+
+  OdbmContext& context_;
+  ServerOptions options_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<size_t> active_{0};
+};
+
+}  // namespace drdaplex::odbm
