@@ -149,6 +149,11 @@ final class Check {
       Class.forName("org.apache.derby.jdbc.ClientDriver");
       body.run();
     } catch (Throwable t) {
+      // The stack shows where the client gave up (a protocol problem shows up as an
+      // exception deep inside the driver, not as an SQLException).
+      java.io.StringWriter trace = new java.io.StringWriter();
+      t.printStackTrace(new java.io.PrintWriter(trace));
+      System.out.println("trace " + trace.toString().trim().replace("\n", "\ntrace "));
       fail(current, "unexpected exception", t);
     }
     System.out.println("PASS " + program);
