@@ -223,6 +223,52 @@ TEST(DemoConfigTest, ServesTheRoutingScenario) {
   EXPECT_TRUE(odbm->Stop());
 }
 
+TEST(TwoOdbmsTest, ShareOneSqliteFileByAbsolutePath) {
+  // Two ODBMs side by side, each in its own directory, both serving one
+  // SQLite file named by an absolute (quoted) path: IMS data sharing across
+  // ODBMs, and the harness running several servers at once.
+  TempDir dir("drdaplex-two-");
+  const std::string shared = dir.File("shared data.db");
+  std::vector<std::unique_ptr<OdbmProcess>> odbms;
+  for (const char* suffix : {"A", "B"}) {
+    OdbmConfig config;
+    config.name = std::string("ODBM") + suffix;
+    config.datastores = {{std::string("IMS") + suffix, {std::string("IO") + suffix}, shared}};
+    config.users = {{"app", "secret", false}};
+    std::string error;
+    odbms.push_back(OdbmProcess::Start(config, dir.MakeSubdir(config.name), &error));
+    ASSERT_NE(odbms.back(), nullptr) << error;
+  }
+  ASSERT_NE(odbms[0]->port(), odbms[1]->port());
+  const std::string credentials = ";user=app;password=secret";
+  std::string script = dir.WriteFile(
+      "two.sql",
+      "connect '" + odbms[0]->JdbcUrl("IOA", credentials) + "' as a;\n"
+      "values drdaplex_odbm();\n"
+      "create table two_t (id integer not null primary key, writer varchar(20));\n"
+      "insert into two_t values (1, 'odbma');\n"
+      "connect '" + odbms[1]->JdbcUrl("IOB", credentials) + "' as b;\n"
+      "values drdaplex_odbm();\n"
+      "select writer from two_t where id = 1;\n"
+      "disconnect all;\n"
+      "exit;\n");
+  CommandResult result = RunCommand(
+      {JavaExecutable(), "-cp", DerbyJar("derbytools.jar") + ":" + DerbyJar("derbyclient.jar"),
+       "org.apache.derby.tools.ij", script},
+      kClientTimeout);
+  const std::string context = result.Describe() + "ODBMA log:\n" + odbms[0]->LogTail() +
+                              "ODBMB log:\n" + odbms[1]->LogTail();
+  ASSERT_TRUE(result.Success()) << context;
+  const std::string& out = result.stdout_text;
+  EXPECT_EQ(out.find("ERROR"), std::string::npos) << context;
+  const auto flags = std::regex::multiline;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^ODBMA\s*$)", flags))) << context;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^ODBMB\s*$)", flags))) << context;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^odbma\s*\n\n1 row selected)", flags)))
+      << context;
+  for (auto& odbm : odbms) EXPECT_TRUE(odbm->Stop());
+}
+
 // Captures the loopback traffic of one server port with dumpcap while the
 // golden and authentication scenarios run, then has tshark decode it.
 class CaptureTest : public OdbmTest {
