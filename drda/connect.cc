@@ -1,11 +1,48 @@
 #include "drda/connect.h"
 
+#include <algorithm>
+
 #include "drda/ebcdic.h"
 
 namespace drdaplex::drda {
 namespace {
 
 std::string Ebcdic(ByteSpan b) { return EbcdicToUtf8(b); }
+
+// Well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF)
+// with at least one multi-byte character. EBCDIC identifiers (upper-case
+// letters and digits, 0xC1..0xF9, lower-case 0x81..0xA9) practically never
+// are: their bytes do not pair up into lead and continuation bytes.
+bool IsMultibyteUtf8(ByteSpan b) {
+  bool multibyte = false;
+  for (size_t i = 0; i < b.size();) {
+    const uint8_t c = b[i];
+    size_t n;
+    uint32_t min;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 2, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + n > b.size()) return false;
+    uint32_t cp = c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      if ((b[i + k] & 0xC0) != 0x80) return false;
+      cp = cp << 6 | (b[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    multibyte = true;
+    i += n;
+  }
+  return multibyte;
+}
 
 void PutString(DssWriter& w, cp::CodePoint code_point, std::string_view s, DdmCharset charset) {
   w.Param(code_point, EncodeDdmString(s, charset));
@@ -27,7 +64,11 @@ Result<T> Required(const Result<std::optional<T>>& r) {
 }  // namespace
 
 std::string DecodeDdmString(ByteSpan bytes, DdmCharset charset) {
-  if (charset == DdmCharset::kEbcdic || LooksLikeEbcdic(bytes)) return Ebcdic(bytes);
+  // Mostly-high bytes are EBCDIC from a requester that never switched,
+  // unless they are well-formed UTF-8 (a name in a non-Latin script).
+  if (charset == DdmCharset::kEbcdic || (LooksLikeEbcdic(bytes) && !IsMultibyteUtf8(bytes))) {
+    return Ebcdic(bytes);
+  }
   return std::string(AsChars(bytes));
 }
 
@@ -35,8 +76,19 @@ Bytes EncodeDdmString(std::string_view text, DdmCharset charset) {
   if (charset == DdmCharset::kUtf8) return Bytes(text.begin(), text.end());
   auto e = Utf8ToEbcdic(text);
   if (e) return std::move(*e);
+  // One '?' per character EBCDIC cannot hold; the others are kept.
   std::string safe;
-  for (char c : text) safe.push_back(static_cast<unsigned char>(c) < 0x80 ? c : '?');
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<uint8_t>(text[i]);
+    const size_t n = std::min<size_t>(b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1, text.size() - i);
+    const std::string_view ch = text.substr(i, n);
+    if (Utf8ToEbcdic(ch)) {
+      safe += ch;
+    } else {
+      safe += '?';
+    }
+    i += n;
+  }
   return Utf8ToEbcdic(safe).value();
 }
 
@@ -213,6 +265,7 @@ void WriteAccrdb(DssWriter& w, uint16_t correlator, const AccrdbCommand& c, DdmC
   PutString(w, cp::TYPDEFNAM, c.typdefnam, charset);
   if (!c.crrtkn.empty()) w.Param(cp::CRRTKN, c.crrtkn);
   PutTypdefovr(w, {{cp::CCSIDSBC, c.ccsid_sbc}, {cp::CCSIDDBC, c.ccsid_dbc}, {cp::CCSIDMBC, c.ccsid_mbc}});
+  if (c.read_only) w.ParamU8(cp::RDBALWUPD, kFalse);
   w.EndObject();
   w.EndDss();
 }

@@ -82,6 +82,14 @@ std::string_view CutUtf8(std::string_view s, size_t max) {
   return s.substr(0, n);
 }
 
+// Cuts UTF-16BE to at most `max_bytes` without splitting a surrogate pair
+// (a lone high surrogate would make the value undecodable).
+void CutUtf16(Bytes& utf16, size_t max_bytes) {
+  if (utf16.size() <= max_bytes) return;
+  utf16.resize(max_bytes & ~size_t{1});
+  if (utf16.size() >= 2 && (utf16[utf16.size() - 2] & 0xFC) == 0xD8) utf16.resize(utf16.size() - 2);
+}
+
 }  // namespace
 
 Result<std::vector<FieldDesc>> ParseRowDescription(ByteSpan description, const Limits& limits) {
@@ -179,17 +187,29 @@ Result<Value> DecodeValue(ByteReader& in, const FieldDesc& field) {
 }
 
 size_t EncodedSize(const FieldDesc& field, const Value& value) {
-  size_t n = field.nullable() ? 1 : 0;
-  if (std::holds_alternative<Null>(value)) return n;
+  // Mirrors EncodeValue, which writes a null as the indicator alone.
+  if (std::holds_alternative<Null>(value)) return 1;
+  const size_t n = field.nullable() ? 1 : 0;
   const uint8_t base = field.base();
-  if (IsVarText(base) || IsVarBytes(base)) {
+  if (IsVarBytes(base)) {
     const size_t len = std::holds_alternative<std::string>(value) ? std::get<std::string>(value).size()
                        : std::holds_alternative<Bytes>(value)     ? std::get<Bytes>(value).size()
                                                                   : ValueAsText(value).size();
     return n + 2 + std::min<size_t>(len, field.length);
   }
-  if (base == fdoca::kVarGraphic) return n + 2 + Utf8ToUtf16Be(ValueAsText(value)).size();
-  return n + FixedSize(field);
+  if (IsVarText(base)) {
+    // Text is cut at a character boundary, possibly short of the length.
+    if (auto* s = std::get_if<std::string>(&value)) return n + 2 + CutUtf8(*s, field.length).size();
+    return n + 2 + CutUtf8(ValueAsText(value), field.length).size();
+  }
+  if (base == fdoca::kVarGraphic) {
+    Bytes utf16 = Utf8ToUtf16Be(ValueAsText(value));
+    CutUtf16(utf16, size_t{field.length} * 2);
+    return n + 2 + utf16.size();
+  }
+  // Types without a size of their own are written as blank-padded text.
+  const size_t fixed = FixedSize(field);
+  return n + (fixed != 0 ? fixed : field.length);
 }
 
 void EncodeValue(ByteWriter& out, const FieldDesc& field, const Value& value) {
@@ -230,9 +250,17 @@ void EncodeValue(ByteWriter& out, const FieldDesc& field, const Value& value) {
     }
     case fdoca::kVarGraphic: {
       Bytes utf16 = Utf8ToUtf16Be(ValueAsText(value));
-      utf16.resize(std::min<size_t>(utf16.size(), size_t{field.length} * 2));
+      CutUtf16(utf16, size_t{field.length} * 2);
       out.PutU16(static_cast<uint16_t>(utf16.size() / 2));
       out.PutBytes(utf16);
+      return;
+    }
+    case fdoca::kGraphic: {
+      // Fixed double-byte: UTF-16BE, `length` characters, blank padded.
+      Bytes utf16 = Utf8ToUtf16Be(ValueAsText(value));
+      CutUtf16(utf16, size_t{field.length} * 2);
+      out.PutBytes(utf16);
+      for (size_t i = utf16.size(); i < size_t{field.length} * 2; i += 2) out.PutU16(0x0020);
       return;
     }
     default: break;

@@ -203,6 +203,41 @@ std::vector<RawDss> SplitStream(ByteSpan stream, const Limits& limits) {
   return out;
 }
 
+Result<std::vector<QueryRow>> DecodeRows(ByteSpan data, const std::vector<FieldDesc>& fields, ByteOrder order) {
+  ByteReader in(data, order);
+  std::vector<QueryRow> rows;
+  while (!in.empty()) {
+    QueryRow row;
+    auto sqlca = ReadSqlcaGroup(in);
+    if (!sqlca) return sqlca.error();
+    row.sqlca = std::move(*sqlca);
+    const uint8_t indicator = in.GetU8();
+    if (!in.ok() || (indicator != 0x00 && indicator != 0xFF)) return errc::bad_fdoca;
+    if (indicator == 0x00) {
+      row.values.emplace();
+      for (const FieldDesc& f : fields) {
+        auto v = DecodeValue(in, f);
+        if (!v) return v.error();
+        row.values->push_back(std::move(*v));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void EncodeRows(ByteWriter& out, const std::vector<FieldDesc>& fields, const std::vector<QueryRow>& rows) {
+  for (const QueryRow& row : rows) {
+    WriteSqlcaGroup(out, row.sqlca ? &*row.sqlca : nullptr);
+    if (!row.values) {
+      out.PutU8(0xFF);
+      continue;
+    }
+    out.PutU8(0x00);
+    for (size_t i = 0; i < fields.size(); ++i) EncodeValue(out, fields[i], (*row.values)[i]);
+  }
+}
+
 std::optional<PyValue> ParsePyString(std::string_view& text) {
   if (text.empty() || (text[0] != '\'' && text[0] != '"')) return std::nullopt;
   const char quote = text[0];

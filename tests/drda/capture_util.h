@@ -16,6 +16,7 @@
 #include "drda/bytes.h"
 #include "drda/dss.h"
 #include "drda/fdoca.h"
+#include "drda/sqlca.h"
 
 namespace drdaplex::drda::test {
 
@@ -84,6 +85,17 @@ struct RawDss {
   ByteSpan wire;
 };
 std::vector<RawDss> SplitStream(ByteSpan stream, const Limits& limits = {});
+
+// Rows of a QRYDTA block (or of an FDODTA that starts with an SQLCA, as in
+// SQLDTARD): each row is an SQLCAGRP, then 0x00 and the values, or 0xFF (no
+// row: the end-of-data SQLCA). The codec has no reader for whole blocks (the
+// router assembles them); this one is for checking captures.
+struct QueryRow {
+  std::optional<Sqlca> sqlca;
+  std::optional<std::vector<Value>> values;
+};
+Result<std::vector<QueryRow>> DecodeRows(ByteSpan data, const std::vector<FieldDesc>& fields, ByteOrder order);
+void EncodeRows(ByteWriter& out, const std::vector<FieldDesc>& fields, const std::vector<QueryRow>& rows);
 
 // Python literals as the listings print them.
 struct PyValue {

@@ -138,35 +138,6 @@ uint64_t BigEndianValue(ByteSpan b) {
   return v;
 }
 
-// Decodes a QRYDTA block (or an FDODTA that starts with an SQLCA): rows of
-// SQLCAGRP + (0x00 + values | 0xFF).
-struct QueryRow {
-  std::optional<Sqlca> sqlca;
-  std::optional<std::vector<Value>> values;
-};
-Result<std::vector<QueryRow>> DecodeRows(ByteSpan data, const std::vector<FieldDesc>& fields, ByteOrder order) {
-  ByteReader in(data, order);
-  std::vector<QueryRow> rows;
-  while (!in.empty()) {
-    QueryRow row;
-    auto sqlca = ReadSqlcaGroup(in);
-    if (!sqlca) return sqlca.error();
-    row.sqlca = std::move(*sqlca);
-    const uint8_t indicator = in.GetU8();
-    if (!in.ok() || (indicator != 0x00 && indicator != 0xFF)) return errc::bad_fdoca;
-    if (indicator == 0x00) {
-      row.values.emplace();
-      for (const FieldDesc& f : fields) {
-        auto v = DecodeValue(in, f);
-        if (!v) return v.error();
-        row.values->push_back(std::move(*v));
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 // Compares a decoded SQLCA with "SQLCODE=.. SQLSTATE='..' SQLERRD=.. tokens='a|b'".
 void ExpectSqlcaMatches(const Sqlca& s, std::string_view details) {
   EXPECT_EQ(s.sqlcode, static_cast<int32_t>(std::stoll(DetailField(details, "SQLCODE").value_or("0"))));
