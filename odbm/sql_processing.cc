@@ -329,20 +329,20 @@ void CommandProcessor::Excsqlset(const Command& c) {
 
 void CommandProcessor::WriteSqlcaMessageReply(uint16_t correlator, const Command& c) {
   // Parameters: SQLCODE, SQLERRML, SQLERRMC, SQLERRP, SQLERRD1..6, SQLWARN,
-  // SQLSTATE, file, locale, message (out), rc (out). Our SQLERRMC already
-  // holds the whole message text: hand it back, 0x14 separators as blanks.
+  // SQLSTATE, file, locale, message (out), rc (out). The SQLERRMC we sent
+  // holds the message arguments; format them as the message of SQLSTATE.
   std::string message;
   if (const drda::DdmObject* sqldta = c.Object(cp::SQLDTA)) {
     auto data = drda::ParseSqldta(sqldta->data, client_order_, context_.limits);
-    if (data && data->values.size() >= 3) {
-      if (auto* s = std::get_if<std::string>(&data->values[2])) message = *s;
-      if (message.empty() && data->values.size() >= 12) {
-        if (auto* state = std::get_if<std::string>(&data->values[11])) message = "SQLSTATE " + *state;
-      }
+    if (data && data->values.size() >= 12) {
+      auto text = [&](size_t i) {
+        auto* s = std::get_if<std::string>(&data->values[i]);
+        return s ? *s : std::string();
+      };
+      std::string sqlstate = text(11);
+      while (!sqlstate.empty() && sqlstate.back() == ' ') sqlstate.pop_back();
+      message = MessageFromSqlerrmc(sqlstate, text(2));
     }
-  }
-  for (char& ch : message) {
-    if (ch == '\x14') ch = ' ';
   }
   std::vector<drda::FieldDesc> fields = {
       {0x03, 4},      {0x05, 2},      {0x33, 32767}, {0x3F, 32767}, {0x03, 4},      {0x03, 4},
