@@ -68,23 +68,23 @@ std::string FormatAligned(const TextTable& t) {
     for (size_t i = 0; i < n && i < row.size(); ++i) width[i] = std::max(width[i], Width(row[i]));
   }
   std::string out;
-  auto line = [&](const std::vector<std::string>& cells, bool header) {
+  auto line = [&](const std::vector<std::string>& cells) {
     std::string l;
     for (size_t i = 0; i < n; ++i) {
       l += i == 0 ? " " : " | ";
       const std::string& cell = i < cells.size() ? cells[i] : std::string();
-      Pad(l, cell, width[i], !header && t.right_aligned[i]);
+      Pad(l, cell, width[i], t.right_aligned[i]);
     }
     out += RightTrim(std::move(l));
     out += '\n';
   };
-  line(t.header, true);
+  line(t.header);
   for (size_t i = 0; i < n; ++i) {
     if (i > 0) out += '+';
     out.append(width[i] + 2, '-');
   }
   out += '\n';
-  for (const auto& row : t.rows) line(row, false);
+  for (const auto& row : t.rows) line(row);
   out += "(" + std::to_string(t.rows.size()) + (t.rows.size() == 1 ? " row)\n" : " rows)\n");
   return out;
 }
