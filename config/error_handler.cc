@@ -27,6 +27,12 @@ void ErrorHandler::FailExpectation(Iterator where,
       source_.Fail(pos, "unterminated quoted string: no closing ' on this "
                         "line");
     }
+    if (end > failed_at) {
+      // X3 stopped inside what the scan sees as one token ("ODBM-X("):
+      // the failure position itself is the best answer.
+      last_end = failed_at;
+      break;
+    }
     last_end = pos = end;
   }
 

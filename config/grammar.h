@@ -45,16 +45,47 @@ class BlanksAndComments : public x3::parser<BlanksAndComments> {
   std::string_view text_;
 };
 
-// One character of a bare value (lexical::IsBareChar).
-struct BareChar : x3::char_parser<BareChar> {
+// One character for which Test holds. X3's own classes (alnum...) assert
+// on bytes above 0x7F in debug builds, and UTF-8 text has those.
+template <bool (*Test)(char)>
+struct CharIf : x3::char_parser<CharIf<Test>> {
   using attribute_type = char;
   using encoding = boost::spirit::char_encoding::standard;
   static bool const has_attribute = true;
 
   template <typename Char, typename Context>
   bool test(Char c, Context const&) const {
-    return lexical::IsBareChar(static_cast<char>(c));
+    return Test(static_cast<char>(c));
   }
+};
+
+// A statement keyword in any (ASCII) case that does not run on into a
+// longer word; its attribute is the canonical upper-case spelling. Written
+// by hand for the same reason as CharIf: x3::no_case asserts on UTF-8 bytes.
+class KeywordLiteral : public x3::parser<KeywordLiteral> {
+ public:
+  using attribute_type = std::string;
+  static bool const has_attribute = true;
+
+  explicit constexpr KeywordLiteral(std::string_view word) : word_(word) {}
+
+  template <typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context,
+             RContext&, Attribute& attribute) const {
+    x3::skip_over(first, last, context);
+    Iterator it = first;
+    for (char expected : word_) {
+      if (it == last || lexical::ToUpper(*it) != expected) return false;
+      ++it;
+    }
+    if (it != last && lexical::IsKeywordChar(*it)) return false;
+    first = it;
+    x3::traits::move_to(std::string(word_), attribute);
+    return true;
+  }
+
+ private:
+  std::string_view word_;
 };
 
 using PhraseContext = x3::phrase_parse_context<BlanksAndComments>::type;

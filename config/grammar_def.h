@@ -38,22 +38,19 @@ struct OtherStatementClass : x3::annotate_on_success {};
 
 // ---- Tokens -------------------------------------------------------------
 
-// A statement keyword in any case, not running on into a longer word, with
-// its canonical spelling as attribute.
-inline auto Keyword(const char* word) {
-  return x3::lexeme[x3::no_case[x3::lit(word)] >> !(x3::alnum | '_')] >>
-         x3::attr(std::string(word));
-}
+auto const keyword_start = CharIf<lexical::IsKeywordStart>();
+auto const keyword_char = CharIf<lexical::IsKeywordChar>();
 
+// Any keyword, as written (settings and statements the grammar does not
+// know by name).
 auto const identifier = x3::rule<class IdentifierClass, std::string>{
-    "a keyword"} = x3::lexeme[(x3::alpha | x3::char_('_')) >>
-                              *(x3::alnum | x3::char_('_'))];
+    "a keyword"} = x3::lexeme[keyword_start >> *keyword_char];
 
 // Bare values stop at anything that separates or quotes, and also at
 // punctuation no name, path or hash needs, so that a stray ']' or ';' is
 // reported where it stands; and at "/*", so that a comment may follow a
 // value directly.
-auto const bare_char = BareChar() - x3::lit("/*");
+auto const bare_char = CharIf<lexical::IsBareChar>() - x3::lit("/*");
 
 auto const bare_value = x3::rule<class BareValueClass, ast::Value>{
     "a value"} = x3::lexeme[+bare_char] >> x3::attr(false);
@@ -94,14 +91,14 @@ auto const other_statement_def =
     identifier >> '(' > other_params > close_other;
 
 auto const alias_statement = x3::rule<AliasClass, ast::Statement>{"ALIAS"} =
-    Keyword("ALIAS") >
+    KeywordLiteral("ALIAS") >
     (x3::rule<class OpenAliasClass>{"'(' after ALIAS"} = x3::lit('(')) >
     -((other_statement | setting | value) % separator) >
     (x3::rule<class CloseAliasClass>{"')' to close ALIAS"} = x3::lit(')'));
 
 auto const datastore_statement =
     x3::rule<DatastoreClass, ast::Statement>{"DATASTORE"} =
-        Keyword("DATASTORE") >
+        KeywordLiteral("DATASTORE") >
         (x3::rule<class OpenDatastoreClass>{"'(' after DATASTORE"} =
              x3::lit('(')) >
         -((alias_statement | other_statement | setting | value) % separator) >
@@ -109,14 +106,14 @@ auto const datastore_statement =
              x3::lit(')'));
 
 auto const odbm_statement = x3::rule<OdbmClass, ast::Statement>{"ODBM"} =
-    Keyword("ODBM") >
+    KeywordLiteral("ODBM") >
     (x3::rule<class OpenOdbmClass>{"'(' after ODBM"} = x3::lit('(')) >
     -((datastore_statement | other_statement | setting | value) % separator) >
     (x3::rule<class CloseOdbmClass>{"')' to close ODBM"} = x3::lit(')'));
 
 auto const database_statement =
     x3::rule<DatabaseClass, ast::Statement>{"DATABASE"} =
-        Keyword("DATABASE") >
+        KeywordLiteral("DATABASE") >
         (x3::rule<class OpenDatabaseClass>{"'(' after DATABASE"} =
              x3::lit('(')) >
         other_params >
@@ -124,14 +121,14 @@ auto const database_statement =
              x3::lit(')'));
 
 auto const user_statement = x3::rule<UserClass, ast::Statement>{"USER"} =
-    Keyword("USER") >
+    KeywordLiteral("USER") >
     (x3::rule<class OpenUserClass>{"'(' after USER"} = x3::lit('(')) >
     other_params >
     (x3::rule<class CloseUserClass>{"')' to close USER"} = x3::lit(')'));
 
 auto const options_statement =
     x3::rule<OptionsClass, ast::Statement>{"OPTIONS"} =
-        Keyword("OPTIONS") >
+        KeywordLiteral("OPTIONS") >
         (x3::rule<class OpenOptionsClass>{"'(' after OPTIONS"} =
              x3::lit('(')) >
         other_params >

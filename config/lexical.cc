@@ -18,6 +18,16 @@ bool IsBareChar(char c) {
   return u >= 0x20 && u != 0x7F && kStops.find(c) == std::string_view::npos;
 }
 
+bool IsKeywordStart(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+bool IsKeywordChar(char c) { return IsKeywordStart(c) || (c >= '0' && c <= '9'); }
+
+char ToUpper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
 std::size_t SkipOne(std::string_view text, std::size_t offset) {
   if (offset >= text.size()) return offset;
   char c = text[offset];

@@ -14,6 +14,12 @@ namespace drdaplex::config::lexical {
 // sequence "/*" also ends a bare value, since it opens a comment.
 bool IsBareChar(char c);
 
+// Keywords are ASCII: a letter or '_', then letters, digits and '_'.
+bool IsKeywordStart(char c);
+bool IsKeywordChar(char c);
+// ASCII upper case; other bytes unchanged.
+char ToUpper(char c);
+
 // If a blank, a /* block comment */ or a comment line ('*' or '#' in column
 // 1, up to the line break) starts at offset, the offset after it; otherwise
 // offset itself. An unclosed block comment is not skipped.

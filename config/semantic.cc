@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "config/crypt_hash.h"
+#include "config/lexical.h"
 
 namespace drdaplex::config {
 namespace {
@@ -21,9 +22,7 @@ using KeywordList = std::initializer_list<std::string_view>;
 
 std::string Upper(std::string_view text) {
   std::string upper(text);
-  for (char& c : upper) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  for (char& c : upper) c = lexical::ToUpper(c);
   return upper;
 }
 

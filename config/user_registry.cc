@@ -18,8 +18,8 @@ std::string FoldCase(std::string_view name) {
   return folded;
 }
 
-// A hash no password is known for, checked against when the user is
-// unknown so that the answer takes as long as for a known user.
+// A hash no password is known for, checked against when there is no hash to
+// check, so that the answer takes as long as for a real check.
 const std::string& DecoyHash() {
   static const std::string hash = HashPassword("drdaplex decoy password");
   return hash;
@@ -60,7 +60,10 @@ AuthResult UserRegistry::CheckPassword(std::string_view user,
     return AuthResult::kUnknownUser;
   }
   const UserConfig& config = it->second;
-  if (config.password_hash.empty()) return AuthResult::kBadPassword;
+  if (config.password_hash.empty()) {  // USRIDONL only: nothing can match
+    VerifyPassword(password, DecoyHash());
+    return AuthResult::kBadPassword;
+  }
   if (MatchesVerified(key, password)) return AuthResult::kOk;
   if (!VerifyPassword(password, config.password_hash)) {
     return AuthResult::kBadPassword;

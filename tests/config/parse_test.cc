@@ -97,6 +97,32 @@ TEST(ConfigError, Utf8SequenceIsOneColumn) {
   EXPECT_EQ(error.column(), 20);  // 'ü' is two bytes
 }
 
+// Bytes above 0x7F reach the keyword and bare-value parsers; they must be
+// handled (X3's own character classes assert on them in debug builds).
+TEST(ParseOdbmConfig, Utf8InBareValuesAndWhereKeywordsGo) {
+  OdbmConfig config = ParseOdbmConfig(
+      "ODBM(NAME=O DATASTORE(NAME=D))\n"
+      "DATABASE(DATASTORE=D, FILE=données/été.db)\n"
+      "USER(NAME=jürgen, USRIDONL=Y)\n",
+      "t.cfg");
+  EXPECT_EQ(config.datastores[0].database, fs::path("données/été.db"));
+  EXPECT_EQ(config.users[0].name, "jürgen");
+
+  ConfigError stray = ParseError("ODBM(NAME=O ünd DATASTORE(NAME=D))");
+  EXPECT_EQ(stray.message(),
+            "unexpected value 'ünd' in ODBM; expected KEYWORD=value");
+  ConfigError top = ParseError("ÜDBM(NAME=O)");
+  EXPECT_EQ(top.column(), 1);
+  EXPECT_EQ(top.message(),
+            "expected a statement (ODBM, DATABASE, USER or OPTIONS)");
+  ConfigError run_on = ParseError("ODBMü(NAME=O)");
+  EXPECT_EQ(run_on.column(), 5);
+  EXPECT_EQ(run_on.message(), "expected '(' after ODBM");
+  ConfigError dash = ParseError("ODBM-X(NAME=O)");
+  EXPECT_EQ(dash.column(), 5);
+  EXPECT_EQ(dash.message(), "expected '(' after ODBM");
+}
+
 TEST(ConfigError, LineEndingIsNotPartOfTheShownLine) {
   ConfigError error = ParseError("ODBM(NAME=ODBMB1 ]\r\n");
   EXPECT_EQ(error.line(), 1);
