@@ -93,7 +93,7 @@ auto const other_statement_def =
 auto const alias_statement = x3::rule<AliasClass, ast::Statement>{"ALIAS"} =
     KeywordLiteral("ALIAS") >
     (x3::rule<class OpenAliasClass>{"'(' after ALIAS"} = x3::lit('(')) >
-    -((other_statement | setting | value) % separator) >
+    other_params >
     (x3::rule<class CloseAliasClass>{"')' to close ALIAS"} = x3::lit(')'));
 
 auto const datastore_statement =
