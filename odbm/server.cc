@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -33,6 +34,8 @@ class Server::Session {
         parser_(server.context_.limits) {}
 
   awaitable<void> Run() {
+    // Non-blocking, so that SpinRead's synchronous reads never block.
+    socket_.non_blocking(true);
     deadline_ = Clock::now() + server_.options_.idle_timeout;
     co_await (Serve() || Watchdog());
     boost::system::error_code ignored;
@@ -77,9 +80,11 @@ class Server::Session {
                     (mid_request ? server_.options_.request_timeout : server_.options_.idle_timeout);
         auto buffer = parser_.PrepareRead(16 * 1024);
         boost::system::error_code ec;
-        const size_t n =
-            co_await socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
-                                             asio::redirect_error(use_awaitable, ec));
+        size_t n = mid_request ? 0 : SpinRead(buffer, ec);
+        if (n == 0 && !ec) {
+          n = co_await socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+                                               asio::redirect_error(use_awaitable, ec));
+        }
         if (ec) {
           // EOF at a DSS boundary is the normal end of a DRDA connection.
           if (ec != asio::error::eof || mid_request) {
@@ -94,6 +99,32 @@ class Server::Session {
       if (!reply.empty()) co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
       if (processor_.close_requested()) co_return;
     }
+  }
+
+  // Polls the socket for up to options.spin while the reply's requester is
+  // likely to answer at once. Returns the bytes read, or 0 (nothing came, or
+  // spinning is not allowed now) with `ec` set only for real errors.
+  size_t SpinRead(std::span<uint8_t> buffer, boost::system::error_code& ec) {
+    const auto& options = server_.options_;
+    if (options.spin.count() == 0) return 0;
+    if (server_.spinners_.fetch_add(1, std::memory_order_relaxed) >= options.max_spinners) {
+      server_.spinners_.fetch_sub(1, std::memory_order_relaxed);
+      return 0;
+    }
+    size_t n = 0;
+    const auto until = Clock::now() + options.spin;
+    do {
+      n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec.clear();
+        n = 0;
+        __builtin_ia32_pause();
+        continue;
+      }
+      break;
+    } while (Clock::now() < until);
+    server_.spinners_.fetch_sub(1, std::memory_order_relaxed);
+    return n;
   }
 
   // Ends the session when the deadline passes; Serve moves the deadline.

@@ -24,6 +24,14 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{30 * 60};
   // A request chain whose bytes stop arriving for this long is abandoned.
   std::chrono::seconds request_timeout{60};
+  // After a reply, poll the socket this long before parking the thread in
+  // epoll: a requester in a request/reply loop answers within tens of
+  // microseconds, and waking a parked thread costs about as much (see
+  // bench/RESULTS.md). Zero turns it off.
+  std::chrono::microseconds spin{60};
+  // Threads that may spin at once; the others park at once. Spinning is
+  // worth it only while a core would otherwise idle.
+  int max_spinners = 1;
 };
 
 class Server {
@@ -50,6 +58,7 @@ class Server {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<size_t> active_{0};
+  std::atomic<int> spinners_{0};
 };
 
 }  // namespace drdaplex::odbm
