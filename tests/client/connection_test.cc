@@ -252,6 +252,44 @@ TEST_P(ClientTest, LargeResultNeedsSeveralQueryBlocks) {
   }
 }
 
+// Rows wider than a 32 KiB query block: Derby splits such a row across
+// blocks, and the client has to join the pieces. drdaplex-odbm refuses such
+// rows by design (pydrda cannot join them; drda-brief.md section 3.4) with 54004,
+// and stays usable.
+TEST_P(ClientTest, RowsWiderThanAQueryBlock) {
+  Connection conn = Connect();
+  conn.Execute("CREATE TABLE wide_t (id INTEGER NOT NULL PRIMARY KEY, a VARCHAR(20000), b VARCHAR(20000))");
+  PreparedStatement insert = conn.Prepare("INSERT INTO wide_t (id, a, b) VALUES (?, ?, ?)");
+  auto text = [](int id, char c) { return std::string(19000 + id, c) + std::to_string(id); };
+  for (int id = 1; id <= 5; ++id) {
+    insert.Bind(1, int64_t{id});
+    insert.Bind(2, text(id, 'a'));
+    insert.Bind(3, text(id, 'b'));
+    insert.ExecuteUpdate();
+  }
+  if (!derby()) {
+    try {
+      ResultSet rs = conn.Query("SELECT id, a, b FROM wide_t ORDER BY id");
+      while (rs.Next()) {
+      }
+      FAIL() << "drdaplex-odbm sent a row wider than a query block";
+    } catch (const SqlError& e) {
+      EXPECT_EQ(e.sqlstate(), "54004") << e.what();
+    }
+    EXPECT_EQ(conn.QueryScalar("SELECT COUNT(*) FROM wide_t"), Value{int64_t{5}});
+    return;
+  }
+  ResultSet rs = conn.Query("SELECT id, a, b FROM wide_t ORDER BY id");
+  int id = 0;
+  while (rs.Next()) {
+    ++id;
+    EXPECT_EQ(rs.GetInt64(1), id);
+    EXPECT_EQ(rs.GetString(2), text(id, 'a'));
+    EXPECT_EQ(rs.GetString(3), text(id, 'b'));
+  }
+  EXPECT_EQ(id, 5);
+}
+
 TEST_P(ClientTest, ClosingAResultSetEarlyKeepsTheConnectionUsable) {
   Connection conn = Connect();
   conn.Execute("CREATE TABLE early_t (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(250))");

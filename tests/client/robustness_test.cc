@@ -9,7 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <functional>
 #include <string>
 #include <chrono>
@@ -17,6 +16,7 @@
 
 #include "client/client.h"
 #include "tests/client/test_servers.h"
+#include "tests/client/wire_tap.h"
 
 namespace drdaplex::client {
 namespace {
@@ -143,36 +143,12 @@ TEST(RobustnessTest, ServerGoingAwayBreaksTheConnectionForGood) {
   std::string error;
   const testing::TestServer* server = testing::GetServer(testing::ServerKind::kDerby, &error);
   ASSERT_NE(server, nullptr) << error;
-  // A relay between the client and Derby that we can cut.
-  std::atomic<bool> cut{false};
-  RawPeer relay([&](int client) {
-    const int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(server->port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(upstream, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
-    std::thread back([&] {
-      char buf[65536];
-      ssize_t n;
-      while ((n = ::read(upstream, buf, sizeof buf)) > 0) (void)::send(client, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
-      ::shutdown(client, SHUT_RDWR);
-    });
-    char buf[65536];
-    ssize_t n;
-    while (!cut && (n = ::read(client, buf, sizeof buf)) > 0) {
-      if (cut) break;
-      (void)::send(upstream, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
-    }
-    ::shutdown(upstream, SHUT_RDWR);
-    back.join();
-    ::close(upstream);
-  });
+  testing::WireTap tap(server->port);
   ConnectOptions o = server->Options();
-  o.port = relay.port();
+  o.port = tap.port();
   Connection conn = Connection::Open(o);
   EXPECT_EQ(conn.QueryScalar("VALUES 1"), Value{int64_t{1}});
-  cut = true;
+  tap.Cut();
   try {
     conn.QueryScalar("VALUES 2");  // reaches the relay, which now hangs up
     FAIL();

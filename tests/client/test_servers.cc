@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 
 #include "tests/support/child_process.h"
@@ -108,7 +109,12 @@ std::unique_ptr<DerbyInstance> StartDerby(std::string* error) {
 std::unique_ptr<OdbmInstance> StartOdbm(std::string* error) {
   auto o = std::make_unique<OdbmInstance>();
   o->dir = std::make_unique<TempDir>("drdaplex-client-odbm-");
-  o->process = OdbmProcess::Start(OdbmConfig::SharedPair("shared.db"), o->dir->path(), error);
+  drdaplex::testing::OdbmOptions options;
+  // DRDAPLEX_ODBM_BINARY runs another build's server (default: this build's).
+  if (const char* binary = std::getenv("DRDAPLEX_ODBM_BINARY"); binary != nullptr && *binary != '\0') {
+    options.binary = binary;
+  }
+  o->process = OdbmProcess::Start(OdbmConfig::SharedPair("shared.db"), o->dir->path(), error, options);
   if (!o->process) return nullptr;
   o->server.host = o->process->host();
   o->server.port = o->process->port();

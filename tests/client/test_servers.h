@@ -9,7 +9,8 @@
 // Derby: BUILTIN authentication with user app / secret, database IM1A
 // (created by the first connect, which carries ";create=true").
 // drdaplex-odbm: OdbmConfig::SharedPair -- datastores IMS1 (aliases IM1A,
-// IO1A) and IMS2 (IM1A, IO2A) on one SQLite file, user app / secret.
+// IO1A) and IMS2 (IM1A, IO2A) on one SQLite file, user app / secret; the
+// binary is build/bin/drdaplex-odbm unless $DRDAPLEX_ODBM_BINARY names one.
 // Not thread-safe: call from the test thread.
 #pragma once
 
