@@ -316,7 +316,8 @@ void CommandProcessor::Excsqlstt(const Command& c) {
     WriteSqlError(c.correlator, *error);
     return;
   }
-  WriteUpdateNotice(c.correlator, changed);
+  // Derby announces RDBUPDRM only for EXCSQLIMM; a prepared execute answers
+  // with the SQLCARD alone, and requesters (batches above all) expect that.
   WriteSuccessCard(c.correlator, count);
 }
 

@@ -1,0 +1,289 @@
+// The protocol engine's answers to what requesters get wrong, or right:
+// authentication, unknown databases, routing inside the ODBM, malformed
+// input, commands out of order, and SQL errors that leave the connection
+// usable.
+#include <sqlite3.h>
+
+#include "drda/connect.h"
+#include "drda/dss_writer.h"
+#include "drda/sql_commands.h"
+#include "drda/sqlca.h"
+#include "tests/odbm/processor_fixture.h"
+
+namespace drdaplex::odbm::testing {
+namespace {
+
+namespace cp = drda::cp;
+using drda::DssType;
+
+std::vector<drda::Dss> Chain(const drda::Bytes& bytes) {
+  auto chains = SplitChains(bytes);
+  EXPECT_EQ(chains.size(), 1u);
+  return chains.empty() ? std::vector<drda::Dss>{} : chains[0];
+}
+
+// EXCSAT + ACCSEC, as the Derby client sends them (EBCDIC).
+std::vector<drda::Dss> ExcsatAccsec(uint16_t secmec) {
+  drda::Bytes out;
+  drda::DssWriter w(out);
+  drda::ExcsatCommand excsat;
+  excsat.extnam = "test";
+  excsat.managers = {{cp::AGENT, 7}, {cp::SQLAM, 7}, {cp::RDB, 7}, {cp::SECMGR, 7}, {cp::UNICODEMGR, 1208}};
+  w.BeginGroup();
+  drda::WriteExcsat(w, 1, excsat);
+  w.BeginGroup();
+  drda::WriteAccsec(w, 2, {secmec, "IM1A", {}}, drda::DdmCharset::kEbcdic);
+  w.Finish();
+  return Chain(out);
+}
+
+// SECCHK + ACCRDB (UTF-8, after UNICODEMGR 1208).
+std::vector<drda::Dss> SecchkAccrdb(const std::string& user, std::optional<std::string> password,
+                                    const std::string& rdbnam, uint16_t secmec = 3) {
+  drda::Bytes out;
+  drda::DssWriter w(out);
+  w.BeginGroup();
+  drda::WriteSecchk(w, 1, {secmec, rdbnam, user, std::move(password)}, drda::DdmCharset::kUtf8);
+  w.BeginGroup();
+  drda::AccrdbCommand accrdb;
+  accrdb.rdbnam = rdbnam;
+  accrdb.prdid = "DNC10140";
+  accrdb.typdefnam = "QTDSQLASC";
+  drda::WriteAccrdb(w, 2, accrdb, drda::DdmCharset::kUtf8);
+  w.Finish();
+  return Chain(out);
+}
+
+drda::PackageSection Section(uint16_t n) {
+  return {"IM1A", "NULLID", "SYSLH000", {'S', 'Y', 'S', 'L', 'V', 'L', '0', '1'}, n};
+}
+
+std::vector<drda::Dss> ExecuteImmediate(const std::string& sql) {
+  drda::Bytes out;
+  drda::DssWriter w(out);
+  w.BeginGroup();
+  w.BeginDss(DssType::kRequest, 1);
+  w.BeginObject(cp::EXCSQLIMM);
+  drda::WritePkgnamcsn(w, Section(1));
+  w.EndObject();
+  w.EndDss();
+  w.BeginDss(DssType::kObject, 1);
+  drda::WriteStatementText(w, cp::SQLSTT, sql);
+  w.EndDss();
+  w.Finish();
+  return Chain(out);
+}
+
+// PRPSQLSTT (with RTNSQLDA) + OPNQRY in one chain, as Statement.executeQuery.
+std::vector<drda::Dss> PrepareAndOpen(const std::string& sql, uint16_t section) {
+  drda::Bytes out;
+  drda::DssWriter w(out);
+  w.BeginGroup();
+  w.BeginDss(DssType::kRequest, 1);
+  w.BeginObject(cp::PRPSQLSTT);
+  drda::WritePkgnamcsn(w, Section(section));
+  w.ParamU8(cp::RTNSQLDA, drda::kTrue);
+  w.EndObject();
+  w.EndDss();
+  w.BeginDss(DssType::kObject, 1);
+  drda::WriteStatementText(w, cp::SQLSTT, sql);
+  w.EndDss();
+  w.BeginGroup();
+  w.BeginDss(DssType::kRequest, 2);
+  w.BeginObject(cp::OPNQRY);
+  drda::WritePkgnamcsn(w, Section(section));
+  w.ParamU32(cp::QRYBLKSZ, 32767);
+  w.ParamU8(cp::QRYCLSIMP, 1);
+  w.EndObject();
+  w.EndDss();
+  w.Finish();
+  return Chain(out);
+}
+
+// The SQLCA of the first SQLCARD in a reply.
+std::optional<drda::Sqlca> FirstSqlca(const std::vector<drda::Dss>& reply) {
+  for (const auto& dss : reply) {
+    auto objects = drda::ReadObjects(dss.payload);
+    if (!objects) continue;
+    for (const auto& o : *objects) {
+      if (o.code_point != cp::SQLCARD) continue;
+      drda::ByteReader in(o.data);
+      auto sqlca = drda::ReadSqlcaGroup(in);
+      if (sqlca && *sqlca) return **sqlca;
+    }
+  }
+  return std::nullopt;
+}
+
+// The text of the first row's first column in a QRYDTA (a VARCHAR).
+std::string FirstVarcharValue(const std::vector<drda::Dss>& reply) {
+  for (const auto& dss : reply) {
+    auto objects = drda::ReadObjects(dss.payload);
+    if (!objects) continue;
+    for (const auto& o : *objects) {
+      if (o.code_point != cp::QRYDTA) continue;
+      drda::ByteReader in(o.data);
+      in.GetU8();  // null SQLCA
+      in.GetU8();  // SQLDTAGRP indicator
+      auto v = drda::DecodeValue(in, {drda::fdoca::Nullable(drda::fdoca::kVarChar), 100});
+      if (v && std::holds_alternative<std::string>(*v)) return std::get<std::string>(*v);
+    }
+  }
+  return {};
+}
+
+class CommandProcessorTest : public ProcessorTest {
+ protected:
+  void Connect(const std::string& rdbnam = "IM1A") {
+    Process(ExcsatAccsec(3));
+    auto reply = ObjectsOf(Process(SecchkAccrdb("app", "secret", rdbnam)));
+    ASSERT_EQ(Describe(reply), "1:SECCHKRM 2:ACCRDBRM 2:PBSD ");
+    ASSERT_FALSE(processor_->close_requested());
+  }
+};
+
+TEST_F(CommandProcessorTest, ConnectFlowAnswersLikeDerby) {
+  EXPECT_EQ(Describe(ObjectsOf(Process(ExcsatAccsec(3)))), "1:EXCSATRD 2:ACCSECRD ");
+  EXPECT_EQ(Describe(ObjectsOf(Process(SecchkAccrdb("app", "secret", "IO1A;create=true")))),
+            "1:SECCHKRM 2:ACCRDBRM 2:PBSD ");
+  EXPECT_EQ(processor_->datastore(), "IMS1");
+  EXPECT_FALSE(processor_->close_requested());
+}
+
+TEST_F(CommandProcessorTest, WrongPasswordGetsSecchkrmAndNothingElse) {
+  Process(ExcsatAccsec(3));
+  auto reply = Process(SecchkAccrdb("app", "wrong", "IM1A"));
+  ASSERT_EQ(Describe(ObjectsOf(reply)), "1:SECCHKRM ");
+  auto objects = drda::ReadObjects(reply[0].payload);
+  auto params = drda::DdmParams::Parse((*objects)[0].data);
+  EXPECT_EQ(**params->U8(cp::SECCHKCD), 0x13);
+  EXPECT_EQ(**params->U16(cp::SVRCOD), 8);
+  EXPECT_TRUE(processor_->close_requested());
+  EXPECT_EQ(processor_->datastore(), "");
+}
+
+TEST_F(CommandProcessorTest, UserOnlyIsRefusedUnlessConfigured) {
+  Process(ExcsatAccsec(4));
+  EXPECT_EQ(Describe(ObjectsOf(Process(SecchkAccrdb("app", std::nullopt, "IM1A", 4)))), "1:SECCHKRM ");
+  EXPECT_TRUE(processor_->close_requested());
+}
+
+TEST_F(CommandProcessorTest, UnknownAliasGetsRdbnfnrmNamingIt) {
+  Process(ExcsatAccsec(3));
+  auto reply = Process(SecchkAccrdb("app", "secret", "NOPE;create=true"));
+  EXPECT_EQ(Describe(ObjectsOf(reply)), "1:SECCHKRM 2:RDBNFNRM 2:SQLCARD ");
+  auto sqlca = FirstSqlca(reply);
+  ASSERT_TRUE(sqlca);
+  EXPECT_EQ(sqlca->sqlstate, "08004");
+  EXPECT_NE(sqlca->message.find("NOPE"), std::string::npos) << sqlca->message;
+  EXPECT_TRUE(processor_->close_requested());
+}
+
+TEST_F(CommandProcessorTest, SharedAliasAlternatesDatastores) {
+  std::vector<std::string> served;
+  for (int i = 0; i < 4; ++i) {
+    processor_ = std::make_unique<CommandProcessor>(context_);
+    Connect("IM1A");
+    served.push_back(processor_->datastore());
+  }
+  EXPECT_EQ(served, (std::vector<std::string>{"IMS1", "IMS2", "IMS1", "IMS2"}));
+}
+
+TEST_F(CommandProcessorTest, BlankNameSpreadsOverAllDatastores) {
+  std::vector<std::string> served;
+  for (int i = 0; i < 2; ++i) {
+    processor_ = std::make_unique<CommandProcessor>(context_);
+    Connect(std::string(18, ' '));
+    served.push_back(processor_->datastore());
+  }
+  EXPECT_EQ(served, (std::vector<std::string>{"IMS1", "IMS2"}));
+}
+
+TEST_F(CommandProcessorTest, DatastoreFunctionTellsWhichDatastoreServes) {
+  Connect("IO2A");
+  auto reply = Process(PrepareAndOpen("VALUES DRDAPLEX_DATASTORE()", 2));
+  EXPECT_EQ(Describe(ObjectsOf(reply)), "1:SQLDARD 2:OPNQRYRM 2:QRYDSC 2:QRYDTA ");
+  EXPECT_EQ(FirstVarcharValue(reply), "IMS2");
+}
+
+TEST_F(CommandProcessorTest, SqlErrorKeepsTheConnectionUsable) {
+  Connect();
+  auto reply = Process(PrepareAndOpen("SELECT * FROM NO_SUCH_TABLE", 2));
+  EXPECT_EQ(Describe(ObjectsOf(reply)), "1:SQLERRRM 1:SQLCARD 2:OPNQFLRM 2:SQLCARD ");
+  auto sqlca = FirstSqlca(reply);
+  ASSERT_TRUE(sqlca);
+  EXPECT_EQ(sqlca->sqlstate, "42X05");
+  EXPECT_LT(sqlca->sqlcode, 0);
+  EXPECT_FALSE(processor_->close_requested());
+  auto ok = Process(ExecuteImmediate("CREATE TABLE T (ID INTEGER)"));
+  EXPECT_EQ(Describe(ObjectsOf(ok)), "1:RDBUPDRM 1:SQLCARD ");
+  EXPECT_EQ(FirstSqlca(ok)->sqlcode, 0);
+}
+
+TEST_F(CommandProcessorTest, DuplicateKeyCarriesConstraintAndTableArguments) {
+  Connect();
+  Process(ExecuteImmediate("CREATE TABLE T (ID INTEGER PRIMARY KEY)"));
+  Process(ExecuteImmediate("INSERT INTO T VALUES (1)"));
+  auto sqlca = FirstSqlca(Process(ExecuteImmediate("INSERT INTO T VALUES (1)")));
+  ASSERT_TRUE(sqlca);
+  EXPECT_EQ(sqlca->sqlstate, "23505");
+  // The Derby client builds its exception from these arguments: constraint, table, message id.
+  EXPECT_EQ(sqlca->message, "T.ID\x14T\x14" "23505");
+}
+
+TEST_F(CommandProcessorTest, SqlBeforeAccrdbGetsRdbnacrm) {
+  Process(ExcsatAccsec(3));
+  EXPECT_EQ(Describe(ObjectsOf(Process(ExecuteImmediate("SELECT 1")))), "1:RDBNACRM ");
+  EXPECT_TRUE(processor_->close_requested());
+}
+
+TEST_F(CommandProcessorTest, MalformedObjectGetsSyntaxrmAndClose) {
+  drda::Dss bad;
+  bad.header.type = DssType::kRequest;
+  bad.header.correlator = 1;
+  bad.payload = {0x00, 0x02, 0x10, 0x41};  // LL 2 < 4
+  auto reply = Process({bad});
+  EXPECT_EQ(Describe(ObjectsOf(reply)), "1:SYNTAXRM ");
+  EXPECT_TRUE(processor_->close_requested());
+}
+
+TEST_F(CommandProcessorTest, UnknownCommandGetsCmdnsprm) {
+  Connect();
+  drda::Dss odd;
+  odd.header.type = DssType::kRequest;
+  odd.header.correlator = 1;
+  odd.payload = {0x00, 0x04, 0x12, 0x34};
+  EXPECT_EQ(Describe(ObjectsOf(Process({odd}))), "1:CMDNSPRM ");
+  EXPECT_TRUE(processor_->close_requested());
+}
+
+TEST_F(CommandProcessorTest, CommittedRowsSurviveAndUncommittedRollBackAtDisconnect) {
+  Connect("IO1A");
+  Process(ExecuteImmediate("CREATE TABLE T (ID INTEGER)"));
+  drda::Bytes commit_bytes;
+  {
+    drda::DssWriter w(commit_bytes);
+    w.BeginGroup();
+    w.BeginDss(DssType::kRequest, 1);
+    w.BeginObject(cp::RDBCMM);
+    w.EndObject();
+    w.EndDss();
+    w.Finish();
+  }
+  EXPECT_EQ(Describe(ObjectsOf(Process(Chain(commit_bytes)))), "1:ENDUOWRM 1:SQLCARD ");
+  Process(ExecuteImmediate("INSERT INTO T VALUES (1)"));
+  processor_.reset();  // the connection drops with the insert uncommitted
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("shared.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM T", -1, &stmt, nullptr), SQLITE_OK)
+      << "the committed CREATE TABLE must be there";
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 0) << "the uncommitted INSERT must be rolled back";
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace drdaplex::odbm::testing
