@@ -1,9 +1,12 @@
 // drdaplex::client, a DRDA requester ("Type 4" driver) for C++: include
 // this header for the whole API. See connection.h for the overview.
 //
-//   auto conn = drdaplex::client::Connection::Open({.host = "127.0.0.1", .port = 1527,
-//                                                    .database = "IM1A", .user = "app",
-//                                                    .password = "secret"});
+//   drdaplex::client::ConnectOptions options;
+//   options.port = 1527;
+//   options.database = "IM1A";
+//   options.user = "app";
+//   options.password = "secret";
+//   auto conn = drdaplex::client::Connection::Open(options);
 //   auto stmt = conn.Prepare("INSERT INTO t (id, name) VALUES (?, ?)");
 //   stmt.Bind(1, int64_t{1});
 //   stmt.Bind(2, std::string("one"));

@@ -64,16 +64,26 @@ void RunStatement(Connection& conn, const std::string& sql, bool csv) {
     return;
   }
   auto rs = stmt.ExecuteQuery();
-  std::vector<std::vector<drdaplex::client::Value>> rows;
   const size_t n = rs.columns().size();
+  if (csv) {
+    // CSV needs no column widths: stream it, so any result size fits.
+    std::cout << drdaplex::client::FormatCsvLine(drdaplex::client::MakeTextTable(rs.columns(), {}).header);
+    std::vector<std::string> cells(n);
+    while (rs.Next()) {
+      for (size_t i = 0; i < n; ++i) cells[i] = rs.GetString(static_cast<int>(i + 1));
+      std::cout << drdaplex::client::FormatCsvLine(cells);
+    }
+    std::cout << std::flush;
+    return;
+  }
+  std::vector<std::vector<drdaplex::client::Value>> rows;
   while (rs.Next()) {
     std::vector<drdaplex::client::Value> row;
     row.reserve(n);
     for (size_t i = 1; i <= n; ++i) row.push_back(rs.Get(static_cast<int>(i)));
     rows.push_back(std::move(row));
   }
-  const auto table = drdaplex::client::MakeTextTable(rs.columns(), rows);
-  std::cout << (csv ? drdaplex::client::FormatCsv(table) : drdaplex::client::FormatAligned(table)) << std::flush;
+  std::cout << drdaplex::client::FormatAligned(drdaplex::client::MakeTextTable(rs.columns(), rows)) << std::flush;
 }
 
 }  // namespace

@@ -89,17 +89,19 @@ std::string FormatAligned(const TextTable& t) {
   return out;
 }
 
-std::string FormatCsv(const TextTable& t) {
+std::string FormatCsvLine(const std::vector<std::string>& cells) {
   std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (i > 0) out += ',';
-      out += CsvField(cells[i]);
-    }
-    out += '\n';
-  };
-  line(t.header);
-  for (const auto& row : t.rows) line(row);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += ',';
+    out += CsvField(cells[i]);
+  }
+  out += '\n';
+  return out;
+}
+
+std::string FormatCsv(const TextTable& t) {
+  std::string out = FormatCsvLine(t.header);
+  for (const auto& row : t.rows) out += FormatCsvLine(row);
   return out;
 }
 

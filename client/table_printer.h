@@ -22,5 +22,7 @@ TextTable MakeTextTable(const std::vector<ColumnInfo>& columns, const std::vecto
 
 std::string FormatAligned(const TextTable& table);
 std::string FormatCsv(const TextTable& table);
+// One CSV line (with its newline), for printing rows as they arrive.
+std::string FormatCsvLine(const std::vector<std::string>& cells);
 
 }  // namespace drdaplex::client

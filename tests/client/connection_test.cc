@@ -522,6 +522,20 @@ TEST_F(OdbmRoutingTest, BlankAndSharedAliasesRoundRobin) {
   }
 }
 
+TEST_F(OdbmRoutingTest, UserOnlySecurityForUsersAllowedIt) {
+  ConnectOptions o = server_->Options();
+  o.password.reset();  // SECMEC 4: app has USRIDONL=Y, clerk does not
+  Connection conn = Connection::Open(o);
+  EXPECT_EQ(conn.QueryScalar("VALUES 1"), Value{int64_t{1}});
+  o.user = "clerk";
+  try {
+    Connection::Open(o);
+    FAIL() << "clerk connected without a password";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), "08004") << e.what();
+  }
+}
+
 TEST_F(OdbmRoutingTest, UnknownAliasIsRefused) {
   try {
     Connection::Open(server_->Options("NOPE"));

@@ -39,9 +39,18 @@ TEST(SqlScriptTest, SplitsOnSemicolonsOutsideQuotesAndComments) {
   EXPECT_TRUE(SplitSqlScript("").empty());
 }
 
+ColumnInfo Column(std::string name, int16_t sqltype, uint16_t ccsid = 0, int64_t length = 0) {
+  ColumnInfo c;
+  c.name = std::move(name);
+  c.sqltype = sqltype;
+  c.ccsid = ccsid;
+  c.length = length;
+  return c;
+}
+
 TEST(TablePrinterTest, AlignedLikePsql) {
-  ColumnInfo id{.name = "ID", .sqltype = 496};
-  ColumnInfo name{.name = "NAME", .sqltype = 448, .ccsid = 1208};
+  const ColumnInfo id = Column("ID", 496);
+  const ColumnInfo name = Column("NAME", 448, 1208);
   const auto table = MakeTextTable({id, name}, {{int64_t{1}, std::string("one")},
                                                 {int64_t{22}, Null{}},
                                                 {int64_t{333}, std::string("h\xC3\xA9")}});
@@ -57,8 +66,8 @@ TEST(TablePrinterTest, AlignedLikePsql) {
 }
 
 TEST(TablePrinterTest, CsvQuotesWhatNeedsIt) {
-  ColumnInfo a{.name = "A", .sqltype = 448, .ccsid = 1208};
-  ColumnInfo b{.name = "B", .sqltype = 480, .length = 8};
+  const ColumnInfo a = Column("A", 448, 1208);
+  const ColumnInfo b = Column("B", 480, 0, 8);
   const auto table = MakeTextTable({a, b}, {{std::string("x,y"), 1.5}, {std::string("say \"hi\""), Null{}}});
   EXPECT_EQ(FormatCsv(table), "A,B\n\"x,y\",1.5\n\"say \"\"hi\"\"\",\n");
 }

@@ -49,13 +49,21 @@ bool Accepts(int port) {
 struct DerbyInstance {
   std::unique_ptr<TempDir> home;
   std::unique_ptr<ChildProcess> process;
-  TestServer server{ServerKind::kDerby};
+  TestServer server = [] {
+    TestServer s;
+    s.kind = ServerKind::kDerby;
+    return s;
+  }();
 };
 
 struct OdbmInstance {
   std::unique_ptr<TempDir> dir;
   std::unique_ptr<OdbmProcess> process;
-  TestServer server{ServerKind::kOdbm};
+  TestServer server = [] {
+    TestServer s;
+    s.kind = ServerKind::kOdbm;
+    return s;
+  }();
 };
 
 struct Registry {

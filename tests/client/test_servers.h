@@ -28,7 +28,7 @@ std::string ServerName(ServerKind kind);
 inline std::ostream& operator<<(std::ostream& os, ServerKind kind) { return os << ServerName(kind); }
 
 struct TestServer {
-  ServerKind kind;
+  ServerKind kind = ServerKind::kDerby;
   std::string host = "127.0.0.1";
   int port = 0;
   // Database to use by default: "IM1A;create=true" on Derby, "IM1A" on the ODBM.
