@@ -175,6 +175,15 @@ OdbmProcess::~OdbmProcess() {
   }
 }
 
+::testing::AssertionResult OdbmProcess::Kill(std::chrono::milliseconds timeout) {
+  stopped_ = true;
+  if (!process_->Kill(SIGKILL)) return ::testing::AssertionFailure() << "cannot signal drdaplex-odbm";
+  if (!process_->Wait(timeout)) {
+    return ::testing::AssertionFailure() << "drdaplex-odbm survived SIGKILL for " << timeout.count() << " ms";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 std::string OdbmProcess::JdbcUrl(std::string_view database,
                                  std::string_view attributes) const {
   return "jdbc:derby://" + host_ + ":" + std::to_string(port_) + "/" +

@@ -113,6 +113,11 @@ class OdbmProcess {
   ::testing::AssertionResult Stop(
       int signal = 15 /* SIGTERM */,
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Kills the server on purpose (a fault the test injects: SIGKILL, no
+  // clean-up) and waits for it to be gone; the destructor then has nothing
+  // to report. Fails when the process does not die within `timeout`.
+  ::testing::AssertionResult Kill(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
  private:
   OdbmProcess() = default;
