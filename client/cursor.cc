@@ -108,7 +108,7 @@ bool ReadQueryData(Cursor& c, GroupReader& r) {
     }
   }
   if (const ReplyObject* end = r.TakeIf(cp::ENDQRYRM)) {
-    ParseReplyMessage(*end, 4, 8);
+    ParseReplyMessage(*end);
     auto sqlca = ParseSqlcard(r.Take(cp::SQLCARD), r.order());
     if (sqlca && sqlca->is_error() && !c.error) c.error = SqlErrorFromSqlca(*sqlca);
     c.server_open = false;
@@ -130,7 +130,7 @@ void Fetch(Cursor& c) {
                            first->code_point == cp::SQLERRRM)) {
     const bool not_open = first->code_point == cp::QRYNOPRM;
     if (not_open) {
-      ParseReplyMessage(*r.TakeIf(cp::QRYNOPRM), 4, 8);
+      ParseReplyMessage(*r.TakeIf(cp::QRYNOPRM));
       c.server_open = false;
       c.end_of_data = true;
       if (r.NextIs(cp::SQLCARD)) {
@@ -167,7 +167,7 @@ std::shared_ptr<Cursor> OpenCursor(std::shared_ptr<Session> session, std::shared
   const ReplyObject* first = r.Peek();
   if (first == nullptr) ProtocolError("empty reply to OPNQRY");
   if (first->code_point == cp::OPNQFLRM || first->code_point == cp::QRYPOPRM) {
-    ParseReplyMessage(*first, 8, 8);
+    ParseReplyMessage(*first);
     const bool previously_open = first->code_point == cp::QRYPOPRM;
     r.TakeIf(first->code_point);
     std::optional<SqlError> e;
@@ -190,7 +190,7 @@ std::shared_ptr<Cursor> OpenCursor(std::shared_ptr<Session> session, std::shared
     }
     r.Unexpected();
   }
-  const drda::DdmParams open = ParseReplyMessage(r.Take(cp::OPNQRYRM), 0, 128);
+  const drda::DdmParams open = ParseReplyMessage(r.Take(cp::OPNQRYRM));
   auto prctyp = open.U16(cp::QRYPRCTYP);
   if (!prctyp || !*prctyp || (**prctyp != cp::LMTBLKPRC && **prctyp != cp::FIXROWPRC)) {
     ProtocolError("OPNQRYRM without a valid QRYPRCTYP");
@@ -294,10 +294,10 @@ void CursorClose(Cursor& c) {
       c.server_open = false;
       GroupReader r(groups[g++], c.order, "CLSQRY");
       if (const ReplyObject* rm = r.TakeIf(cp::QRYNOPRM)) {
-        ParseReplyMessage(*rm, 4, 8);  // closed already: fine when closing
+        ParseReplyMessage(*rm);  // closed already: fine when closing
         if (r.NextIs(cp::SQLCARD)) ParseSqlcard(r.Take(cp::SQLCARD), r.order());
       } else if (r.NextIs(cp::ENDQRYRM)) {
-        ParseReplyMessage(r.Take(cp::ENDQRYRM), 4, 8);
+        ParseReplyMessage(r.Take(cp::ENDQRYRM));
         if (r.NextIs(cp::SQLCARD)) ParseSqlcard(r.Take(cp::SQLCARD), r.order());
       } else {
         error = ReadSqlcardError(r);

@@ -163,9 +163,9 @@ void AddCloseQuery(RequestChain& chain, const drda::PackageSection& pkg, drda::B
 std::optional<SqlError> ReadSqlcardError(GroupReader& reply) {
   bool rolled_back = false;
   if (const ReplyObject* rm = reply.TakeIf(cp::SQLERRRM)) {
-    ParseReplyMessage(*rm, 8, 8);
+    ParseReplyMessage(*rm);
   } else if (const ReplyObject* abn = reply.TakeIf(cp::ABNUOWRM)) {
-    ParseReplyMessage(*abn, 8, 8);
+    ParseReplyMessage(*abn);
     rolled_back = true;
   }
   auto sqlca = ParseSqlcard(reply.Take(cp::SQLCARD), reply.order());
@@ -176,13 +176,13 @@ std::optional<SqlError> ReadSqlcardError(GroupReader& reply) {
 
 UpdateReply ReadUpdateReply(GroupReader& reply) {
   UpdateReply out;
-  if (const ReplyObject* rm = reply.TakeIf(cp::RDBUPDRM)) ParseReplyMessage(*rm, 0, 0);
+  if (const ReplyObject* rm = reply.TakeIf(cp::RDBUPDRM)) ParseReplyMessage(*rm);
   bool error_rm = false;
   if (const ReplyObject* rm = reply.TakeIf(cp::SQLERRRM)) {
-    ParseReplyMessage(*rm, 8, 8);
+    ParseReplyMessage(*rm);
     error_rm = true;
   } else if (const ReplyObject* abn = reply.TakeIf(cp::ABNUOWRM)) {
-    ParseReplyMessage(*abn, 8, 8);
+    ParseReplyMessage(*abn);
     error_rm = true;
   }
   auto sqlca = ParseSqlcard(reply.Take(cp::SQLCARD), reply.order());

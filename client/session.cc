@@ -255,9 +255,9 @@ void Session::Connect() {
 
       GroupReader secchk_reply(groups[0], drda::ByteOrder::kBig, "SECCHK");
       const ReplyObject& secchkrm = secchk_reply.Take(cp::SECCHKRM);
-      const drda::DdmParams p = ParseReplyMessage(secchkrm, 0, 16);
+      const drda::DdmParams p = ParseReplyMessage(secchkrm);
       auto code = p.U8(cp::SECCHKCD);
-      if (!code || !*code) ProtocolError("SECCHKRM without SECCHKCD");
+      if (!code || !*code) ProtocolError("SECCHKRM with a malformed SECCHKCD");
       if (**code != 0) {
         throw ConnectionFailure("08004", "Connection authentication failure occurred. Reason: " +
                                              SecurityCheckReason(**code) + " (SECCHKCD " + HexByte(**code) + ")");
@@ -273,7 +273,7 @@ void Session::Connect() {
         const ReplyObject rm = *first;
         if (rm.code_point == cp::RDBNFNRM || rm.code_point == cp::RDBAFLRM || rm.code_point == cp::RDBATHRM ||
             rm.code_point == cp::RDBACCRM) {
-          ParseReplyMessage(rm, 0, 128);
+          ParseReplyMessage(rm);
           accrdb_reply.TakeIf(rm.code_point);
           std::string database = drda::DatabaseNameFromRdbnam(options_.database);
           std::string message = rm.code_point == cp::RDBNFNRM   ? "Database '" + database + "' not found."
@@ -298,10 +298,7 @@ void Session::Connect() {
         accrdb_reply.Unexpected();
       }
       const ReplyObject& accrdbrm = accrdb_reply.Take(cp::ACCRDBRM);
-      const drda::DdmParams rp = ParseReplyMessage(accrdbrm, 0, 4);
-      for (cp::CodePoint required : {cp::PRDID, cp::TYPDEFNAM, cp::TYPDEFOVR}) {
-        if (!rp.Has(required)) ProtocolError("ACCRDBRM without " + CodePointName(required));
-      }
+      ParseReplyMessage(accrdbrm);  // SVRCOD 0..4; PRDID, TYPDEFNAM, TYPDEFOVR present
       auto reply = drda::ParseAccrdbrm(accrdbrm.data, charset_);
       if (!reply) ProtocolError("malformed ACCRDBRM");
       // The Derby client parses PRDID as XXXvvrrm and fails the connect
@@ -371,7 +368,7 @@ void Session::AddCommit(RequestChain& chain) {
 std::optional<SqlError> Session::ReadEndOfUnitOfWork(const ReplyGroup& group, const char* command) {
   GroupReader r(group, reply_order_, command);
   if (const ReplyObject* rm = r.TakeIf(cp::ENDUOWRM)) {
-    const drda::DdmParams p = ParseReplyMessage(*rm, 4, 4);
+    const drda::DdmParams p = ParseReplyMessage(*rm);
     auto uowdsp = p.U8(cp::UOWDSP);
     if (!uowdsp || !*uowdsp || (**uowdsp != 1 && **uowdsp != 2)) ProtocolError("ENDUOWRM without a valid UOWDSP");
   }

@@ -138,15 +138,52 @@ void GroupReader::Unexpected() {
   ProtocolError("unexpected " + CodePointName(o->code_point) + " in the reply to " + context_);
 }
 
-drda::DdmParams ParseReplyMessage(const ReplyObject& rm, uint16_t min_svrcod, uint16_t max_svrcod) {
+drda::DdmParams ParseReplyMessage(const ReplyObject& rm) {
+  struct Rule {
+    cp::CodePoint code_point;
+    uint16_t min_svrcod, max_svrcod;
+    std::vector<cp::CodePoint> required;
+  };
+  // Brief section 2.3: what the Derby client accepts.
+  static const std::vector<Rule> kRules = {
+      {cp::SECCHKRM, 0, 16, {cp::SECCHKCD}},
+      {cp::ACCRDBRM, 0, 4, {cp::PRDID, cp::TYPDEFNAM, cp::TYPDEFOVR}},
+      {cp::ENDUOWRM, 4, 4, {cp::UOWDSP}},
+      {cp::RDBUPDRM, 0, 0, {}},
+      {cp::OPNQRYRM, 0, 128, {cp::QRYPRCTYP, cp::QRYINSID}},
+      {cp::ENDQRYRM, 4, 8, {}},
+      {cp::OPNQFLRM, 8, 8, {cp::RDBNAM}},
+      {cp::QRYNOPRM, 4, 8, {cp::RDBNAM, cp::PKGNAMCSN}},
+      {cp::QRYPOPRM, 8, 8, {cp::RDBNAM, cp::PKGNAMCSN}},
+      {cp::SQLERRRM, 8, 8, {}},
+      {cp::ABNUOWRM, 8, 8, {cp::RDBNAM}},
+      {cp::RDBNFNRM, 8, 8, {cp::RDBNAM}},
+      {cp::RDBAFLRM, 8, 8, {cp::RDBNAM}},
+      {cp::RDBATHRM, 8, 8, {cp::RDBNAM}},
+      {cp::RDBACCRM, 8, 8, {cp::RDBNAM}},
+  };
   auto params = drda::DdmParams::Parse(rm.data);
   if (!params) ProtocolError("malformed " + CodePointName(rm.code_point));
   auto svrcod = params->U16(cp::SVRCOD);
   if (!svrcod || !*svrcod) ProtocolError(CodePointName(rm.code_point) + " without a valid SVRCOD");
   const uint16_t s = **svrcod;
+  uint16_t min_svrcod = 0, max_svrcod = 128;
+  const std::vector<cp::CodePoint>* required = nullptr;
+  for (const Rule& rule : kRules) {
+    if (rule.code_point == rm.code_point) {
+      min_svrcod = rule.min_svrcod;
+      max_svrcod = rule.max_svrcod;
+      required = &rule.required;
+    }
+  }
   if (!IsSeverity(s) || s < min_svrcod || s > max_svrcod) {
     ProtocolError(CodePointName(rm.code_point) + " with SVRCOD " + std::to_string(s) + " (expected " +
                   std::to_string(min_svrcod) + ".." + std::to_string(max_svrcod) + ")");
+  }
+  if (required != nullptr) {
+    for (cp::CodePoint p : *required) {
+      if (!params->Has(p)) ProtocolError(CodePointName(rm.code_point) + " without " + CodePointName(p));
+    }
   }
   return std::move(*params);
 }

@@ -136,9 +136,12 @@ class GroupReader {
   std::string context_;
 };
 
-// Parses a reply message's parameters and checks its SVRCOD: present, one
-// of the defined severities, and within [min_svrcod, max_svrcod].
-drda::DdmParams ParseReplyMessage(const ReplyObject& rm, uint16_t min_svrcod, uint16_t max_svrcod);
+// Parses a reply message's parameters and checks them as the Derby client
+// does: SVRCOD present, one of the defined severities and within the range
+// allowed for that message (ENDUOWRM exactly 4, RDBUPDRM 0, SQLERRRM and
+// OPNQFLRM 8, ACCRDBRM 0..4...), and the message's required parameters
+// present (QRYINSID in OPNQRYRM, RDBNAM in OPNQFLRM...).
+drda::DdmParams ParseReplyMessage(const ReplyObject& rm);
 
 // When `object` is a DDM error reply message (SYNTAXRM, PRCCNVRM, CMDNSPRM,
 // VALNSPRM, OBJNSPRM, PRMNSPRM, CMDCHKRM, AGNPRMRM, MGRLVLRM, RDBNACRM...),

@@ -133,9 +133,19 @@ ReplyObject Rm(cp::CodePoint code_point, uint16_t svrcod, std::vector<std::pair<
 }
 
 TEST(ReplyMessageTest, ChecksSeverityRanges) {
-  EXPECT_NO_THROW(ParseReplyMessage(Rm(cp::ENDUOWRM, 4), 4, 4));
-  EXPECT_THROW(ParseReplyMessage(Rm(cp::ENDUOWRM, 0), 4, 4), ConnectionFailure);
-  EXPECT_THROW(ParseReplyMessage(Rm(cp::ENDUOWRM, 5), 0, 8), ConnectionFailure);  // not a severity
+  EXPECT_NO_THROW(ParseReplyMessage(Rm(cp::ENDUOWRM, 4, {{cp::UOWDSP, {0x01}}})));
+  EXPECT_THROW(ParseReplyMessage(Rm(cp::ENDUOWRM, 0, {{cp::UOWDSP, {0x01}}})), ConnectionFailure);
+  EXPECT_NO_THROW(ParseReplyMessage(Rm(cp::SQLERRRM, 8)));
+  EXPECT_THROW(ParseReplyMessage(Rm(cp::SQLERRRM, 4)), ConnectionFailure);
+  EXPECT_THROW(ParseReplyMessage(Rm(cp::ENDQRYRM, 5)), ConnectionFailure);  // not a severity
+}
+
+TEST(ReplyMessageTest, ChecksRequiredParameters) {
+  EXPECT_THROW(ParseReplyMessage(Rm(cp::ENDUOWRM, 4)), ConnectionFailure);  // no UOWDSP
+  EXPECT_THROW(ParseReplyMessage(Rm(cp::OPNQRYRM, 0, {{cp::QRYPRCTYP, {0x24, 0x17}}})), ConnectionFailure);
+  EXPECT_NO_THROW(ParseReplyMessage(
+      Rm(cp::OPNQRYRM, 0, {{cp::QRYPRCTYP, {0x24, 0x17}}, {cp::QRYINSID, drda::Bytes(8, 0)}})));
+  EXPECT_THROW(ParseReplyMessage(Rm(cp::OPNQFLRM, 8)), ConnectionFailure);  // no RDBNAM
 }
 
 TEST(ReplyMessageTest, ErrorReplyMessagesBreakTheConnectionWithTheirMeaning) {
