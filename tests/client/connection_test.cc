@@ -559,6 +559,67 @@ TEST(DerbyOnlyTest, UnknownDatabaseIsRefusedWithTheServersReason) {
   }
 }
 
+TEST(DerbyOnlyTest, ResultTypesDecode) {
+  std::string error;
+  const TestServer* server = GetServer(ServerKind::kDerby, &error);
+  ASSERT_NE(server, nullptr) << error;
+  Connection conn = Connection::Open(server->Options());
+  ResultSet rs = conn.Query(
+      "VALUES (CAST(7 AS SMALLINT), CAST(1.5 AS REAL), CAST(-12.50 AS DECIMAL(7,2)), DATE('2024-01-02'), "
+      "TIME('03:04:05'), TIMESTAMP('2024-01-02 03:04:05.123456'), CAST('ab' AS CHAR(4)), "
+      "CAST(X'00FF10' AS VARCHAR(8) FOR BIT DATA), CAST(NULL AS BIGINT), TRUE)");
+  const auto& c = rs.columns();
+  ASSERT_EQ(c.size(), 10u);
+  const std::vector<std::string> types = {"SMALLINT", "REAL", "DECIMAL", "DATE", "TIME", "TIMESTAMP",
+                                          "CHAR", "VARCHAR FOR BIT DATA", "BIGINT", "BOOLEAN"};
+  for (size_t i = 0; i < types.size(); ++i) EXPECT_EQ(c[i].TypeName(), types[i]) << "column " << i + 1;
+  EXPECT_EQ(c[2].precision, 7);
+  EXPECT_EQ(c[2].scale, 2);
+  ASSERT_TRUE(rs.Next());
+  EXPECT_EQ(rs.Get(1), Value{int64_t{7}});
+  EXPECT_EQ(rs.Get(2), Value{1.5});
+  EXPECT_EQ(rs.GetString(3), "-12.50");
+  EXPECT_EQ(rs.GetDouble(3), -12.5);
+  EXPECT_EQ(rs.GetString(4), "2024-01-02");
+  EXPECT_EQ(rs.GetString(5), "03:04:05");
+  EXPECT_EQ(rs.GetString(6).substr(0, 26), "2024-01-02-03.04.05.123456");
+  EXPECT_EQ(rs.GetString(7), "ab  ");
+  EXPECT_EQ(rs.Get(8), Value(Bytes({0x00, 0xFF, 0x10})));
+  EXPECT_EQ(rs.GetString(8), "00ff10");
+  EXPECT_TRUE(rs.IsNull(9));
+  EXPECT_EQ(rs.GetInt64(9), 0);
+  EXPECT_EQ(rs.GetInt64(10), 1);
+  EXPECT_THROW(rs.GetInt64(8), SqlError);
+  EXPECT_FALSE(rs.Next());
+
+  // Parameters given as text where the column wants a date or a number.
+  conn.Execute("CREATE TABLE dates_t (d DATE, n DECIMAL(9,3))");
+  PreparedStatement insert = conn.Prepare("INSERT INTO dates_t VALUES (?, ?)");
+  insert.Bind(1, std::string("2023-12-31"));
+  insert.Bind(2, std::string("123.456"));
+  EXPECT_EQ(insert.ExecuteUpdate(), 1);
+  insert.Bind(1, Null{});
+  insert.Bind(2, Null{});
+  EXPECT_EQ(insert.ExecuteUpdate(), 1);
+  EXPECT_EQ(conn.QueryScalar("SELECT d FROM dates_t WHERE d IS NOT NULL"), Value{std::string("2023-12-31")});
+  EXPECT_EQ(conn.QueryScalar("SELECT n FROM dates_t WHERE n IS NOT NULL"), Value{std::string("123.456")});
+}
+
+TEST(DerbyOnlyTest, LobColumnsAreRefusedCleanly) {
+  std::string error;
+  const TestServer* server = GetServer(ServerKind::kDerby, &error);
+  ASSERT_NE(server, nullptr) << error;
+  Connection conn = Connection::Open(server->Options());
+  try {
+    ResultSet rs = conn.Query("VALUES CAST('text' AS CLOB)");
+    rs.Next();
+    FAIL() << "a CLOB column decoded";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), "0A000") << e.what();
+  }
+  EXPECT_EQ(conn.QueryScalar("VALUES 9"), Value{int64_t{9}});
+}
+
 TEST(DerbyOnlyTest, UserOnlySecurityIsRejectedWhenPasswordsAreRequired) {
   std::string error;
   const TestServer* server = GetServer(ServerKind::kDerby, &error);
