@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", config_file, "ODBM configuration file (CSLDCxxx style)")->required();
   app.add_option("-l,--listen", listen, "address to listen on, HOST:PORT (port 0: any free port)");
   app.add_option("--port-file", port_file, "write the bound port here once ready");
-  app.add_option("-t,--threads", threads, "worker threads (default: from the configuration, else 4 per core)");
+  app.add_option("-t,--threads", threads,
+                 "event loops, one thread each (default: from the configuration, else one per core)");
   app.add_option("--max-connections", max_connections, "refuse connections beyond this many");
   app.add_option("--idle-timeout", idle_timeout_s, "close connections idle this many seconds");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
     drdaplex::odbm::ServerOptions options;
     options.listen = ParseEndpoint(listen);
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    options.threads = threads > 0 ? threads : config.threads > 0 ? config.threads : 4 * cores;
+    options.threads = threads > 0 ? threads : config.threads > 0 ? config.threads : cores;
     options.max_connections = max_connections;
     options.idle_timeout = std::chrono::seconds(idle_timeout_s);
 
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
     });
     std::thread signal_thread([&] { signal_io.run(); });
 
-    spdlog::info("ODBM {} listening on {}:{} with {} datastore(s), {} thread(s)", config.name,
+    spdlog::info("ODBM {} listening on {}:{} with {} datastore(s), {} event loop(s)", config.name,
                  bound.address().to_string(), bound.port(), directory.datastores().size(), options.threads);
     for (const auto& d : directory.datastores()) {
       spdlog::info("  datastore {} aliases [{}] database {}", d.name, fmt::join(d.aliases, ", "),

@@ -29,8 +29,8 @@ using Clock = std::chrono::steady_clock;
 // its coroutine, so it cannot outlive the connection.
 class Server::Session {
  public:
-  Session(Server& server, tcp::socket socket)
-      : server_(server), socket_(std::move(socket)), processor_(server.context_),
+  Session(Server& server, tcp::socket socket, asio::io_context& io)
+      : server_(server), io_(io), socket_(std::move(socket)), processor_(server.context_),
         parser_(server.context_.limits) {}
 
   awaitable<void> Run() {
@@ -95,7 +95,10 @@ class Server::Session {
         parser_.CommitRead(n);
       }
       reply.clear();
-      processor_.ProcessChain(chain, reply);
+      {
+        EventLoopPool::BusyScope busy(server_.loops_, io_);
+        processor_.ProcessChain(chain, reply);
+      }
       if (!reply.empty()) co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
       if (processor_.close_requested()) co_return;
     }
@@ -142,6 +145,7 @@ class Server::Session {
   }
 
   Server& server_;
+  asio::io_context& io_;  // the loop this session lives on
   tcp::socket socket_;
   CommandProcessor processor_;
   drda::DssStreamParser parser_;
@@ -149,7 +153,10 @@ class Server::Session {
 };
 
 Server::Server(OdbmContext& context, ServerOptions options)
-    : context_(context), options_(std::move(options)), acceptor_(io_) {}
+    : context_(context),
+      options_(std::move(options)),
+      loops_({.loops = options_.threads}),
+      acceptor_(loops_.loop(0)) {}
 
 Server::~Server() = default;
 
@@ -163,7 +170,9 @@ tcp::endpoint Server::Listen() {
 }
 
 void Server::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+  asio::io_context& io = loops_.Next();
+  // A strand, because a stalled loop may briefly be run by a helper too.
+  acceptor_.async_accept(asio::make_strand(io), [this, &io](boost::system::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted) return;
       spdlog::warn("accept failed: {}", ec.message());
@@ -175,8 +184,8 @@ void Server::Accept() {
       auto executor = socket.get_executor();
       asio::co_spawn(
           executor,
-          [this, s = std::move(socket)]() mutable -> awaitable<void> {
-            Session session(*this, std::move(s));
+          [this, s = std::move(socket), &io]() mutable -> awaitable<void> {
+            Session session(*this, std::move(s), io);
             co_await session.Run();
           },
           [this](std::exception_ptr e) {
@@ -196,13 +205,8 @@ void Server::Accept() {
   });
 }
 
-void Server::Run() {
-  std::vector<std::thread> threads;
-  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
-  for (auto& t : threads) t.join();
-}
+void Server::Run() { loops_.Run(); }
 
-void Server::Stop() { io_.stop(); }
+void Server::Stop() { loops_.Stop(); }
 
 }  // namespace drdaplex::odbm

@@ -1,9 +1,9 @@
 // The network side of drdaplex-odbm: a TCP listener and one coroutine
-// session per DRDA connection, each on its own strand of a multi-threaded
-// io_context. A session reads whole request chains, hands them to its
-// CommandProcessor and writes each reply chain with one write. SQL runs on
-// the session's thread, so a slow statement holds one thread, never the
-// others; the thread count bounds how many statements run at once.
+// session per DRDA connection, each pinned to one loop of an EventLoopPool.
+// A session reads whole request chains, hands them to its CommandProcessor
+// and writes each reply chain with one write. SQL runs on the session's
+// loop thread; a statement that runs long gets the loop a helper thread
+// (see EventLoopPool), so one slow query never blocks the others.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -13,12 +13,13 @@
 #include <memory>
 
 #include "odbm/command_processor.h"
+#include "odbm/event_loop_pool.h"
 
 namespace drdaplex::odbm {
 
 struct ServerOptions {
   boost::asio::ip::tcp::endpoint listen;
-  int threads = 4;
+  int threads = 2;  // event loops, one thread each
   size_t max_connections = 10000;
   // A connection that sends nothing for this long is closed.
   std::chrono::seconds idle_timeout{30 * 60};
@@ -55,7 +56,7 @@ class Server {
 
   OdbmContext& context_;
   ServerOptions options_;
-  boost::asio::io_context io_;
+  EventLoopPool loops_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<size_t> active_{0};
   std::atomic<int> spinners_{0};
