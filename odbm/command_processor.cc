@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "drdaplex/version.h"
+
 #include "drda/codepoints.h"
 #include "drda/sqlca.h"
 
@@ -155,7 +157,8 @@ void CommandProcessor::Excsat(const Command& c) {
   reply.extnam = "drdaplex-odbm " + context_.directory->odbm_name();
   reply.srvclsnm = "drdaplex ODBM";
   reply.srvnam = context_.directory->odbm_name();
-  reply.srvrlslv = std::string(drda::kProductId) + "/drdaplex 0.1";
+  // The part after '/' is what JDBC's getDatabaseProductVersion() shows.
+  reply.srvrlslv = std::string(drda::kProductId) + "/drdaplex " DRDAPLEX_VERSION_STRING;
   for (const auto& m : request->managers) {
     const uint16_t level = SupportedLevel(m);
     reply.managers.push_back({m.manager, level});
