@@ -101,6 +101,9 @@ class CommandProcessor {
   // Helpers.
   bool RequireConnected(const Command& c);
   PreparedStatement* FindStatement(const Command& c, drda::PackageSection* section_out);
+  // The statement a command addresses, or nullptr after replying with the
+  // SQLCARD that says why there is none (never prepared, or failed).
+  PreparedStatement* PreparedOrReport(const Command& c);
   std::optional<SqlError> BindParameters(PreparedStatement& st, const Command& c);
   std::optional<SqlError> ExecuteToCompletion(PreparedStatement& st, int64_t* update_count, bool* changed);
   std::optional<SqlError> OpenCursor(PreparedStatement& st, const Command& c);

@@ -80,6 +80,21 @@ PreparedStatement* CommandProcessor::FindStatement(const Command& c, drda::Packa
   return it == statements_.end() ? nullptr : &it->second;
 }
 
+PreparedStatement* CommandProcessor::PreparedOrReport(const Command& c) {
+  drda::PackageSection section;
+  PreparedStatement* st = FindStatement(c, &section);
+  if (!st) {
+    WriteSqlError(c.correlator, NoSuchStatement(section));
+    return nullptr;
+  }
+  if (st->prepare_error) {
+    // The prepare failed earlier (maybe in this chain): same error again.
+    WriteSqlError(c.correlator, *st->prepare_error);
+    return nullptr;
+  }
+  return st;
+}
+
 // ---------------------------------------------------------------- prepare
 
 void CommandProcessor::Prpsqlstt(const Command& c) {
@@ -154,16 +169,8 @@ void CommandProcessor::Prpsqlstt(const Command& c) {
 
 void CommandProcessor::Dscsqlstt(const Command& c) {
   if (!RequireConnected(c)) return;
-  drda::PackageSection section;
-  PreparedStatement* st = FindStatement(c, &section);
-  if (!st) {
-    WriteSqlError(c.correlator, NoSuchStatement(section));
-    return;
-  }
-  if (st->prepare_error) {
-    WriteSqlError(c.correlator, *st->prepare_error);
-    return;
-  }
+  PreparedStatement* st = PreparedOrReport(c);
+  if (!st) return;
   auto typsqlda = c.params.U8(cp::TYPSQLDA);
   const uint8_t kind = typsqlda && *typsqlda ? **typsqlda : 0;
   // Odd TYPSQLDA values ask for the input (parameter) description.
@@ -290,16 +297,8 @@ void CommandProcessor::Excsqlimm(const Command& c) {
 
 void CommandProcessor::Excsqlstt(const Command& c) {
   if (!RequireConnected(c)) return;
-  drda::PackageSection section;
-  PreparedStatement* st = FindStatement(c, &section);
-  if (!st) {
-    WriteSqlError(c.correlator, NoSuchStatement(section));
-    return;
-  }
-  if (st->prepare_error) {
-    WriteSqlError(c.correlator, *st->prepare_error);
-    return;
-  }
+  PreparedStatement* st = PreparedOrReport(c);
+  if (!st) return;
   switch (st->translated.kind) {
     case StatementKind::kSqlcaMessage: WriteSqlcaMessageReply(c.correlator, c); return;
     case StatementKind::kSetRegister: WriteSuccessCard(c.correlator); return;
