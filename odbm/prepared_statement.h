@@ -24,6 +24,10 @@ struct Cursor {
   int extra_blocks = 0;  // MAXBLKEXT: further blocks the requester accepts per reply
   // A row already fetched from SQLite that did not fit the previous block.
   std::optional<std::vector<drda::Value>> pending_row;
+  // The rest of an encoded row larger than a whole block: such rows are
+  // split across blocks, as Derby does; smaller rows never are (some
+  // requesters cannot join them).
+  drda::Bytes pending_bytes;
 };
 
 struct PreparedStatement {

@@ -430,7 +430,14 @@ void CommandProcessor::WriteQueryBlocks(uint16_t correlator, PreparedStatement& 
     writer_->BeginObject(cp::QRYDTA);
     drda::ByteWriter& out = writer_->body();
     const size_t block_start = out.size();
-    for (;;) {
+    if (!cursor.pending_bytes.empty()) {
+      // Continue a row that was larger than a block.
+      const size_t chunk = std::min(cursor.pending_bytes.size(), cursor.block_size);
+      out.PutBytes(drda::ByteSpan(cursor.pending_bytes).first(chunk));
+      cursor.pending_bytes.erase(cursor.pending_bytes.begin(),
+                                 cursor.pending_bytes.begin() + static_cast<std::ptrdiff_t>(chunk));
+    }
+    while (cursor.pending_bytes.empty()) {
       if (!cursor.pending_row && cursor.state == Cursor::State::kOpen) {
         const int rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW) {
@@ -456,25 +463,20 @@ void CommandProcessor::WriteQueryBlocks(uint16_t correlator, PreparedStatement& 
       if (cursor.pending_row) {
         size_t row_size = 2;  // null SQLCA + SQLDTAGRP indicator
         for (size_t i = 0; i < n; ++i) row_size += drda::EncodedSize(st.columns[i].field, (*cursor.pending_row)[i]);
-        if (used + row_size > cursor.block_size) {
-          if (used == 0) {
-            // A row larger than a whole query block cannot be sent.
-            drda::Sqlca sqlca = MakeSqlError("54004", "A result row of " + std::to_string(row_size) +
-                                                          " bytes does not fit a query block.")
-                                    .ToSqlca();
-            drda::WriteSqlcaGroup(out, &sqlca);
-            out.PutU8(0xFF);
-            cursor.state = Cursor::State::kEnded;
-            cursor.pending_row.reset();
-            end_written = true;
-          }
-          break;
-        }
+        if (used + row_size > cursor.block_size && used > 0) break;  // next block
         out.PutU8(0xFF);
         out.PutU8(0x00);
         for (size_t i = 0; i < n; ++i) drda::EncodeValue(out, st.columns[i].field, (*cursor.pending_row)[i]);
         cursor.pending_row.reset();
         ++cursor.rows_sent;
+        if (row_size > cursor.block_size) {
+          // Larger than a whole block: what does not fit goes on in the
+          // following blocks.
+          const size_t keep = block_start + cursor.block_size;  // the row started the block
+          cursor.pending_bytes.assign(out.buffer().begin() + static_cast<std::ptrdiff_t>(keep), out.buffer().end());
+          out.buffer().resize(keep);
+          break;
+        }
         continue;
       }
       // No more rows: the end-of-data SQLCA (+100, 02000), when it fits.
