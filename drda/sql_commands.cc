@@ -104,7 +104,27 @@ Result<ParameterData> ParseSqldta(ByteSpan sqldta_data, ByteOrder order, const L
     ByteReader in(d, order);
     std::vector<Value> values;
     values.reserve(out.fields.size());
+    out.externals.clear();
     for (const FieldDesc& f : out.fields) {
+      if (IsLobType(f.type)) {
+        // The length attribute 0x80nn says the value is an n-byte length.
+        if (f.nullable() && in.GetU8() >= 0x80) {
+          values.emplace_back(Null{});
+          continue;
+        }
+        const size_t n = f.length & 0x7FFF;
+        if (!(f.length & 0x8000) || n == 0 || n > 8) return errc::bad_fdoca;
+        uint64_t length = 0;
+        for (size_t i = 0; i < n; ++i) length = length << 8 | in.GetU8();
+        if (!in.ok()) return errc::bad_fdoca;
+        if (length == 0) {
+          values.emplace_back(f.base() == fdoca::kBlob ? Value{Bytes{}} : Value{std::string{}});
+        } else {
+          out.externals.push_back({values.size(), length});
+          values.emplace_back(Null{});
+        }
+        continue;
+      }
       auto v = DecodeValue(in, f);
       if (!v) return v.error();
       values.push_back(std::move(*v));
@@ -123,6 +143,12 @@ Result<ParameterData> ParseSqldta(ByteSpan sqldta_data, ByteOrder order, const L
   if (!values) return values.error();
   out.values = std::move(*values);
   return out;
+}
+
+bool IsLobType(uint8_t fdoca_type) {
+  const uint8_t base = fdoca::Base(fdoca_type);
+  // BLOB, CLOB (single-byte), DBCLOB, CLOB (mixed).
+  return base == fdoca::kBlob || base == 0xCA || base == 0xCC || base == fdoca::kClob;
 }
 
 void WriteSqldta(DssWriter& w, const std::vector<FieldDesc>& fields, const std::vector<Value>& values,

@@ -39,8 +39,19 @@ void WriteStatementText(DssWriter& w, uint16_t code_point, std::string_view text
 struct ParameterData {
   std::vector<FieldDesc> fields;
   std::vector<Value> values;
+  // LOB parameters (BLOB/CLOB types): FDODTA holds only their length; their
+  // bytes follow in EXTDTA objects, one per non-empty LOB, in this order.
+  // Their entry in `values` is Null until the caller fills it.
+  struct External {
+    size_t index;     // into values
+    uint64_t length;  // as announced
+  };
+  std::vector<External> externals;
 };
 Result<ParameterData> ParseSqldta(ByteSpan sqldta_data, ByteOrder order, const Limits& limits);
+
+// True for the FD:OCA types whose values travel in EXTDTA.
+bool IsLobType(uint8_t fdoca_type);
 void WriteSqldta(DssWriter& w, const std::vector<FieldDesc>& fields, const std::vector<Value>& values,
                  ByteOrder order = ByteOrder::kBig);
 

@@ -31,6 +31,15 @@ uint16_t SupportedLevel(const drda::ManagerLevel& m) {
   }
 }
 
+// PRDID "DNCvvrrm": a Derby network client, version vv.rr.m. Those since
+// 10.6 append a status byte to every EXTDTA they send.
+bool RequesterSendsExtdtaStatus(const std::string& prdid) {
+  if (prdid.size() < 8 || prdid.compare(0, 3, "DNC") != 0) return false;
+  const int version = std::atoi(prdid.substr(3, 2).c_str());
+  const int release = std::atoi(prdid.substr(5, 2).c_str());
+  return version > 10 || (version == 10 && release >= 6);
+}
+
 drda::SyntaxErrorCode SyntaxCodeFor(boost::system::error_code ec) {
   using drda::errc;
   using drda::SyntaxErrorCode;
@@ -252,6 +261,7 @@ void CommandProcessor::Accrdb(const Command& c) {
   rdbnam_ = drda::DecodeDdmString(c.params.Bytes(cp::RDBNAM), charset_);
   const std::string typdefnam = drda::DecodeDdmString(c.params.Bytes(cp::TYPDEFNAM), charset_);
   client_order_ = drda::ByteOrderOf(typdefnam);
+  extdta_status_byte_ = RequesterSendsExtdtaStatus(drda::DecodeDdmString(c.params.Bytes(cp::PRDID), charset_));
   const std::string name = drda::DatabaseNameFromRdbnam(rdbnam_);
   datastore_ = context_.directory->Resolve(name);
   if (!datastore_) {

@@ -105,6 +105,9 @@ class CommandProcessor {
   // SQLCARD that says why there is none (never prepared, or failed).
   PreparedStatement* PreparedOrReport(const Command& c);
   std::optional<SqlError> BindParameters(PreparedStatement& st, const Command& c);
+  // Moves the bytes of LOB parameters from the command's EXTDTA objects
+  // into `data`.
+  std::optional<SqlError> FillExternalValues(drda::ParameterData& data, const Command& c);
   std::optional<SqlError> ExecuteToCompletion(PreparedStatement& st, int64_t* update_count, bool* changed);
   std::optional<SqlError> OpenCursor(PreparedStatement& st, const Command& c);
   void CloseCursor(PreparedStatement& st);
@@ -124,6 +127,9 @@ class CommandProcessor {
   std::string user_;
   std::string rdbnam_;
   drda::ByteOrder client_order_ = drda::ByteOrder::kBig;
+  // Whether the requester ends each EXTDTA it sends with a status byte
+  // (Derby clients since 10.6, known from their PRDID).
+  bool extdta_status_byte_ = false;
   const DatastoreInfo* datastore_ = nullptr;
   std::unique_ptr<SqliteDatabase> db_;
   std::map<std::string, PreparedStatement> statements_;

@@ -205,6 +205,7 @@ std::optional<SqlError> CommandProcessor::BindParameters(PreparedStatement& st, 
   if (!data) {
     return MakeSqlError("22018", "The parameter values cannot be read: " + data.error().message() + ".");
   }
+  if (auto error = FillExternalValues(*data, c)) return error;
   if (static_cast<int>(data->values.size()) != expected) {
     return MakeSqlError("07001", "The statement has " + std::to_string(expected) + " parameters but " +
                                      std::to_string(data->values.size()) + " values were sent.");
@@ -227,6 +228,51 @@ std::optional<SqlError> CommandProcessor::BindParameters(PreparedStatement& st, 
       rc = sqlite3_bind_blob(stmt, index, b->data(), static_cast<int>(b->size()), SQLITE_TRANSIENT);
     }
     if (rc != SQLITE_OK) return TranslateSqliteError(db_->handle(), rc);
+  }
+  return std::nullopt;
+}
+
+std::optional<SqlError> CommandProcessor::FillExternalValues(drda::ParameterData& data, const Command& c) {
+  size_t next = 0;
+  for (const auto& external : data.externals) {
+    // The k-th EXTDTA object carries the k-th non-empty LOB.
+    const drda::DdmObject* extdta = nullptr;
+    while (next < c.objects.size() && !extdta) {
+      if (c.objects[next].code_point == cp::EXTDTA) extdta = &c.objects[next];
+      ++next;
+    }
+    if (!extdta) {
+      return MakeSqlError("22018", "A LOB parameter announced " + std::to_string(external.length) +
+                                       " bytes but no EXTDTA object carried them.");
+    }
+    drda::ByteSpan bytes = extdta->data;
+    if (extdta_status_byte_ && !bytes.empty()) {
+      // Derby clients since 10.6 end each EXTDTA with a status byte; any
+      // value but 0x7F means the client's stream failed while sending.
+      if (bytes.back() != 0x7F) {
+        return MakeSqlError("XJ001", "The requester reported an error while streaming a LOB parameter.");
+      }
+      bytes = bytes.first(bytes.size() - 1);
+    }
+    const drda::FieldDesc& field = data.fields[external.index];
+    // At SQLAM 7 the EXTDTA of a nullable LOB starts with its null indicator.
+    if (field.nullable() && !bytes.empty()) {
+      const uint8_t indicator = bytes.front();
+      bytes = bytes.subspan(1);
+      if (indicator >= 0x80) {
+        data.values[external.index] = drda::Null{};
+        continue;
+      }
+    }
+    if (field.base() == drda::fdoca::kBlob) {
+      data.values[external.index] = drda::Bytes(bytes.begin(), bytes.end());
+    } else if (field.base() == 0xCC) {  // DBCLOB: UTF-16
+      auto text = drda::Utf16BeToUtf8(bytes);
+      if (!text) return MakeSqlError("22018", "A DBCLOB parameter is not valid UTF-16.");
+      data.values[external.index] = std::move(*text);
+    } else {
+      data.values[external.index] = std::string(drda::AsChars(bytes));
+    }
   }
   return std::nullopt;
 }

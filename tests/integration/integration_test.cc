@@ -110,7 +110,7 @@ const std::vector<std::string> kGoldenChecks = {
     "batch-insert",   "autocommit-off",     "commit",         "metadata",
     "select-cntqry",  "update-count",       "delete-count",   "rollback",
     "error-42X05",    "usable-after-error", "error-23505",    "error-42X01",
-    "usable-after-errors", "utf8-roundtrip", "close"};
+    "usable-after-errors", "utf8-roundtrip", "wide-rows", "close"};
 
 const std::vector<std::string> kRoutingChecks = {
     "alias-io1a", "odbm-name", "alias-io2a", "datastore-name", "round-robin",
