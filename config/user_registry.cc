@@ -1,14 +1,27 @@
 #include "config/user_registry.h"
 
+#include <sodium.h>
+
+#include <array>
 #include <mutex>
 #include <stdexcept>
 
 namespace drdaplex::config {
 namespace {
 
-// SHA-256-crypt at its minimum rounds: the in-memory cache's hash.
-constexpr const char* kCachePrefix = "$5$";
-constexpr unsigned long kCacheRounds = 1000;
+// The cache keeps, per user, a MAC of the password that last verified:
+// keyed BLAKE2b (libsodium) under a key drawn at start-up that never leaves
+// the process. A check then costs a microsecond instead of a crypt(3) run
+// (5.8 million instructions for the $5$ cache hash it replaces, 80 % of an
+// authenticated connect), and the memory holds nothing a password could be
+// recovered from without the key.
+std::array<unsigned char, crypto_generichash_BYTES> Mac(
+    const std::array<unsigned char, crypto_generichash_KEYBYTES>& key, std::string_view password) {
+  std::array<unsigned char, crypto_generichash_BYTES> out;
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(password.data()),
+                     password.size(), key.data(), key.size());
+  return out;
+}
 
 std::string FoldCase(std::string_view name) {
   std::string folded(name);
@@ -42,6 +55,8 @@ std::string_view ToString(AuthResult result) {
 }
 
 UserRegistry::UserRegistry(std::vector<UserConfig> users) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot initialise");
+  randombytes_buf(cache_key_.data(), cache_key_.size());
   for (UserConfig& user : users) {
     std::string key = FoldCase(user.name);
     std::string name = user.name;
@@ -81,23 +96,17 @@ AuthResult UserRegistry::CheckUserOnly(std::string_view user) const {
 
 bool UserRegistry::MatchesVerified(const std::string& key,
                                    std::string_view password) const {
-  std::string cheap_hash;
-  {
-    std::shared_lock lock(verified_mutex_);
-    auto it = verified_.find(key);
-    if (it == verified_.end()) return false;
-    cheap_hash = it->second;
-  }
-  // Hashing outside the lock keeps writers from waiting on it.
-  return VerifyPassword(password, cheap_hash);
+  const auto mac = Mac(cache_key_, password);
+  std::shared_lock lock(verified_mutex_);
+  auto it = verified_.find(key);
+  return it != verified_.end() && sodium_memcmp(it->second.data(), mac.data(), mac.size()) == 0;
 }
 
 void UserRegistry::RememberVerified(const std::string& key,
                                     std::string_view password) const {
-  std::string cheap_hash = HashPasswordWith(password, kCachePrefix,
-                                            kCacheRounds);
+  const auto mac = Mac(cache_key_, password);
   std::unique_lock lock(verified_mutex_);
-  verified_[key] = std::move(cheap_hash);
+  verified_[key] = mac;
 }
 
 }  // namespace drdaplex::config

@@ -14,6 +14,7 @@
 // thread-safe.
 #pragma once
 
+#include <array>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -57,8 +58,10 @@ class UserRegistry {
 
   std::unordered_map<std::string, UserConfig> users_;  // key: upper case
   mutable std::shared_mutex verified_mutex_;
-  // Per user key, a cheap hash of the password that last verified.
-  mutable std::unordered_map<std::string, std::string> verified_;
+  // Per user key, a keyed MAC of the password that last verified.
+  mutable std::unordered_map<std::string, std::array<unsigned char, 32>> verified_;
+  // The MAC key, random per process.
+  std::array<unsigned char, 32> cache_key_{};
 };
 
 }  // namespace drdaplex::config

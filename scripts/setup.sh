@@ -8,7 +8,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libsqlite3-dev sqlite3 libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
-  libcrypt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcrypt-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   default-jdk-headless libderbyclient-java derby-tools libderby-java
   tshark
