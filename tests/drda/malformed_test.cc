@@ -24,6 +24,10 @@ std::atomic<bool> g_watching{false};
 std::atomic<size_t> g_largest_allocation{0};
 }  // namespace
 
+// g++ sees free() on memory from operator new once these are inlined and
+// warns; here they are a matched pair.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(size_t n) {
   if (g_watching.load(std::memory_order_relaxed)) {
     size_t seen = g_largest_allocation.load(std::memory_order_relaxed);
@@ -35,6 +39,7 @@ void* operator new(size_t n) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace drdaplex::drda::test {
 namespace {

@@ -425,19 +425,28 @@ TEST(SqldtaRoundTripTest, MissingGroupIndicatorIsTolerated) {
   EXPECT_EQ(back->values, std::vector<Value>{std::string("123.45")});
 }
 
+// Values that must be cut to their field: UTF-8 cut between characters,
+// UTF-16 cut between surrogates, bytes cut; and a null where none belongs.
+std::vector<TypedValue> ValuesToCut() {
+  return {
+      {{fdoca::Nullable(fdoca::kVarChar), 4}, std::string("aéé")},     // 5 bytes -> "aé"
+      {{fdoca::Nullable(fdoca::kVarMix), 3}, std::string("日本")},      // -> ""
+      {{fdoca::Nullable(fdoca::kVarGraphic), 2}, std::string("a😀")},  // 3 units
+      {{fdoca::Nullable(fdoca::kVarBytes), 2}, Bytes{1, 2, 3}},
+      {{fdoca::Nullable(fdoca::kChar), 2}, std::string("aé")},         // 3 bytes
+      {{fdoca::kInteger, 4}, Value{Null{}}},                           // written as 0xFF regardless
+  };
+}
+
 TEST(FdocaRoundTripTest, EncodedSizeIsWhatEncodeValueWrites) {
   auto types = EveryType();
-  // Values that must be cut to their field: UTF-8 cut between characters,
-  // UTF-16 cut between surrogates, bytes cut.
-  types.push_back({{fdoca::Nullable(fdoca::kVarChar), 4}, std::string("aéé")});      // 5 bytes -> "aé"
-  types.push_back({{fdoca::Nullable(fdoca::kVarMix), 3}, std::string("日本")});       // -> ""
-  types.push_back({{fdoca::Nullable(fdoca::kVarGraphic), 2}, std::string("a😀")});   // 3 units
-  types.push_back({{fdoca::Nullable(fdoca::kVarBytes), 2}, Bytes{1, 2, 3}});
-  types.push_back({{fdoca::Nullable(fdoca::kChar), 2}, std::string("aé")});          // 3 bytes
-  types.push_back({{fdoca::kInteger, 4}, Value{Null{}}});  // written as 0xFF regardless
+  const auto cuts = ValuesToCut();
+  types.insert(types.end(), cuts.begin(), cuts.end());
   for (ByteOrder order : {ByteOrder::kBig, ByteOrder::kLittle}) {
     for (const TypedValue& t : types) {
-      for (const Value& v : {t.value, Value{Null{}}}) {
+      const Value null_value{Null{}};
+      for (const Value* value : {&t.value, &null_value}) {
+        const Value& v = *value;
         Bytes out;
         ByteWriter w(out, order);
         EncodeValue(w, t.field, v);
