@@ -99,6 +99,8 @@ class Server::Session {
         EventLoopPool::BusyScope busy(server_.loops_, io_);
         processor_.ProcessChain(chain, reply);
       }
+      // A requester that stops reading its replies is dropped, not waited for.
+      deadline_ = Clock::now() + server_.options_.request_timeout;
       if (!reply.empty()) co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
       if (processor_.close_requested()) co_return;
     }
