@@ -549,9 +549,17 @@ TEST_P(CaptureReplayTest, DssSequenceMatchesTheListing) {
 TEST_P(CaptureReplayTest, EveryObjectDecodes) {
   for (const RawDss& raw : SplitStream(bytes_)) {
     // The whole payload is LL/CP objects, nothing left over.
-    auto objects = ReadObjects(raw.dss.payload);
-    ASSERT_TRUE(objects) << objects.error().message();
-    for (const DdmObject& obj : *objects) {
+    DdmObjectReader reader(raw.dss.payload);
+    std::vector<DdmObject> objects;
+    for (;;) {
+      auto next = reader.Next();
+      ASSERT_TRUE(next) << next.error().message();
+      if (!*next) break;
+      objects.push_back(**next);
+    }
+    EXPECT_TRUE(reader.done());
+    ASSERT_FALSE(objects.empty());
+    for (const DdmObject& obj : objects) {
       SCOPED_TRACE(cp::Name(obj.code_point));
       if (!IsCollection(obj.code_point)) continue;
       auto params = ReadObjects(obj.data);
