@@ -18,6 +18,14 @@ namespace {
 
 // The server's defaults: the limits a real session runs with.
 const Limits kLimits{};
+// Limits small enough for fuzz-sized inputs to hit every too_large path.
+const Limits kTinyLimits = [] {
+  Limits l;
+  l.max_dss_bytes = 512;
+  l.max_columns = 8;
+  l.max_sql_bytes = 64;
+  return l;
+}();
 
 class Problems {
  public:
@@ -43,8 +51,8 @@ struct Framing {
 };
 
 // What a session sees: the bytes arrive in two reads.
-Framing FrameInTwoReads(ByteSpan stream, size_t split) {
-  DssStreamParser parser(kLimits);
+Framing FrameInTwoReads(ByteSpan stream, size_t split, const Limits& limits) {
+  DssStreamParser parser(limits);
   Framing f;
   auto drain = [&]() {
     for (;;) {
@@ -67,12 +75,12 @@ Framing FrameInTwoReads(ByteSpan stream, size_t split) {
 }
 
 // The reference framing: ParseDss over the whole input at once.
-Framing FrameWhole(ByteSpan stream) {
+Framing FrameWhole(ByteSpan stream, const Limits& limits) {
   Framing f;
   size_t pos = 0;
   while (pos < stream.size()) {
     Dss dss;
-    auto n = ParseDss(stream.subspan(pos), kLimits, dss);
+    auto n = ParseDss(stream.subspan(pos), limits, dss);
     if (!n) {
       if (n.error() != errc::need_more) f.error = n.error();
       break;
@@ -117,6 +125,7 @@ void CheckReframe(const Dss& dss, Problems& p) {
 }
 
 void CheckStatementText(ByteSpan data, Problems& p) {
+  (void)ParseStatementText(data, kTinyLimits);
   auto text = ParseStatementText(data, kLimits);
   if (!text) return;
   Bytes wire;
@@ -190,6 +199,7 @@ void CheckSqldard(ByteSpan data, ByteOrder order, Problems& p) {
 }
 
 void CheckRowDescription(ByteSpan data, Problems& p) {
+  (void)ParseRowDescription(data, kTinyLimits);
   auto fields = ParseRowDescription(data, kLimits);
   if (!fields) return;
   for (int parameters = 0; parameters < 2; ++parameters) {
@@ -216,6 +226,7 @@ Bytes SqldtaData(const ParameterData& data, ByteOrder order) {
 }
 
 void CheckSqldta(ByteSpan data, ByteOrder order, Problems& p) {
+  (void)ParseSqldta(data, order, kTinyLimits);
   auto parsed = ParseSqldta(data, order, kLimits);
   if (!parsed) return;
   for (size_t i = 0; i < parsed->fields.size(); ++i) {
@@ -312,15 +323,19 @@ void ExerciseCollection(ByteSpan data, int depth, Problems& p) {
 std::vector<std::string> ExerciseRequestStream(ByteSpan stream, size_t split) {
   Problems p;
   split = std::min(split, stream.size());
-  const Framing streamed = FrameInTwoReads(stream, split);
-  const Framing whole = FrameWhole(stream);
-  if (streamed.error != whole.error) {
-    p.Add("DssStreamParser reports '" + streamed.error.message() + "', ParseDss '" + whole.error.message() +
-          "'");
-  } else if (streamed.dsses != whole.dsses) {
-    p.Add("DssStreamParser and ParseDss frame the stream differently");
-  } else if (!streamed.error && streamed.leftover != whole.leftover) {
-    p.Add("DssStreamParser and ParseDss leave different partial DSSes");
+  // Both framings must agree, under the real limits and under tiny ones.
+  Framing streamed;
+  for (const Limits* limits : {&kTinyLimits, &kLimits}) {
+    streamed = FrameInTwoReads(stream, split, *limits);
+    const Framing whole = FrameWhole(stream, *limits);
+    if (streamed.error != whole.error) {
+      p.Add("DssStreamParser reports '" + streamed.error.message() + "', ParseDss '" + whole.error.message() +
+            "'");
+    } else if (streamed.dsses != whole.dsses) {
+      p.Add("DssStreamParser and ParseDss frame the stream differently");
+    } else if (!streamed.error && streamed.leftover != whole.leftover) {
+      p.Add("DssStreamParser and ParseDss leave different partial DSSes");
+    }
   }
   for (const Dss& dss : streamed.dsses) {
     CheckReframe(dss, p);

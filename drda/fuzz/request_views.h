@@ -4,7 +4,8 @@
 // stays fixed in every build.
 //
 // Besides "no crash, no huge allocation", it checks invariants that hold for
-// any input: both framings of the stream agree, every DSS survives being
+// any input: both framings of the stream agree (under the real limits and
+// under tiny ones that fuzz-sized inputs can exceed), every DSS survives being
 // written again by DssWriter, and every typed view that accepts some bytes
 // accepts (and reproduces) what its writer makes of the decoded value.
 #pragma once
