@@ -353,9 +353,17 @@ TEST(MalformedFdocaTest, ParameterDataThatDoesNotMatchItsDescription) {
             errc::bad_fdoca);  // trailing byte
   EXPECT_TRUE(ParseSqldta(SqldtaData(int_desc, "000000000001"), ByteOrder::kBig, Limits{}));
   EXPECT_TRUE(ParseSqldta(SqldtaData(int_desc, "0000000001"), ByteOrder::kBig, Limits{}));  // no group indicator
-  // BLOB (EXTDTA) parameters are not supported.
+  // LOB parameters announce their length in 1-8 bytes (length attribute
+  // 0x8001-0x8008); anything else, or missing length bytes, is malformed.
   EXPECT_EQ(ParseSqldta(SqldtaData("0676d0c98004" "0671e4d00001", "0000"), ByteOrder::kBig, Limits{}).error(),
             errc::bad_fdoca);
+  for (const char* length : {"0004", "8000", "8009", "ffff"}) {
+    EXPECT_EQ(ParseSqldta(SqldtaData("0676d0c9" + std::string(length) + "0671e4d00001", "000000000005"),
+                          ByteOrder::kBig, Limits{})
+                  .error(),
+              errc::bad_fdoca)
+        << length;
+  }
   // Packed decimal with a digit nibble > 9; VARGRAPHIC with a lone surrogate;
   // a VARCHAR longer than the data.
   EXPECT_FALSE(ParseSqldta(SqldtaData("0676d00f0502" "0671e4d00001", "00001a3c"), ByteOrder::kBig, Limits{}));

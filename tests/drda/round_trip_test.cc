@@ -438,6 +438,40 @@ std::vector<TypedValue> ValuesToCut() {
   };
 }
 
+TEST(SqldtaLobTest, LobParametersAnnounceTheirLengthAndWaitForExtdta) {
+  // BLOB 0xC9 and CLOB 0xCF with 4-byte lengths (0x8004): a 5-byte BLOB,
+  // a null BLOB, an empty CLOB and a 70,000-byte CLOB. Only the non-empty
+  // ones are external (their bytes follow in EXTDTA, in this order).
+  Bytes storage;
+  DssWriter w(storage);
+  w.BeginDss(DssType::kObject, 1);
+  w.BeginObject(cp::SQLDTA);
+  w.BeginObject(cp::FDODSC);
+  WriteParameterDescription(w.body(), {{0xC9, 0x8004}, {0xC9, 0x8004}, {0xCF, 0x8004}, {0xCF, 0x8004}});
+  w.EndObject();
+  w.Param(cp::FDODTA, FromHex("00" "0000000005" "ff" "0000000000" "0000011170"));
+  w.EndObject();
+  w.EndDss();
+  w.Finish();
+  Dss dss;
+  ASSERT_TRUE(ParseDss(storage, Limits{}, dss));
+  auto objects = ReadObjects(dss.payload);
+  ASSERT_TRUE(objects);
+  auto p = ParseSqldta((*objects)[0].data, ByteOrder::kBig, Limits{});
+  ASSERT_TRUE(p) << p.error().message();
+  ASSERT_EQ(p->values.size(), 4u);
+  EXPECT_TRUE(std::holds_alternative<Null>(p->values[0]));  // until its EXTDTA arrives
+  EXPECT_TRUE(std::holds_alternative<Null>(p->values[1]));
+  EXPECT_EQ(p->values[2], Value{std::string()});
+  EXPECT_TRUE(std::holds_alternative<Null>(p->values[3]));
+  ASSERT_EQ(p->externals.size(), 2u);
+  EXPECT_EQ(p->externals[0].index, 0u);
+  EXPECT_EQ(p->externals[0].length, 5u);
+  EXPECT_EQ(p->externals[1].index, 3u);
+  EXPECT_EQ(p->externals[1].length, 70000u);
+  EXPECT_TRUE(IsLobType(0xC8) && IsLobType(0xCF) && !IsLobType(fdoca::kLongMix));
+}
+
 TEST(FdocaRoundTripTest, EncodedSizeIsWhatEncodeValueWrites) {
   auto types = EveryType();
   const auto cuts = ValuesToCut();
