@@ -285,5 +285,60 @@ TEST_F(CommandProcessorTest, CommittedRowsSurviveAndUncommittedRollBackAtDisconn
   sqlite3_close(db);
 }
 
+TEST_F(CommandProcessorTest, ClobParameterTravelsInExtdta) {
+  Connect();
+  Process(ExecuteImmediate("CREATE TABLE T (A VARCHAR(40000))"));
+  // PRPSQLSTT, then EXCSQLSTT + SQLDTA (a nullable CLOB announced by its
+  // 4-byte length) + EXTDTA (null indicator, the bytes, and the status byte
+  // a Derby 10.14 client ends it with), as the Derby client sends a long
+  // setString.
+  const std::string text = std::string(20000, 'a') + "z";
+  drda::Bytes out;
+  drda::DssWriter w(out);
+  w.BeginGroup();
+  w.BeginDss(DssType::kRequest, 1);
+  w.BeginObject(cp::PRPSQLSTT);
+  drda::WritePkgnamcsn(w, Section(3));
+  w.EndObject();
+  w.EndDss();
+  w.BeginDss(DssType::kObject, 1);
+  drda::WriteStatementText(w, cp::SQLSTT, "INSERT INTO T VALUES (?)");
+  w.EndDss();
+  w.BeginGroup();
+  w.BeginDss(DssType::kRequest, 2);
+  w.BeginObject(cp::EXCSQLSTT);
+  drda::WritePkgnamcsn(w, Section(3));
+  w.EndObject();
+  w.EndDss();
+  w.BeginDss(DssType::kObject, 2);
+  w.BeginObject(cp::SQLDTA);
+  w.BeginObject(cp::FDODSC);
+  drda::WriteParameterDescription(w.body(), {{0xCF, 0x8004}});
+  w.EndObject();
+  w.BeginObject(cp::FDODTA);
+  w.body().PutU8(0x00);  // SQLDTAGRP
+  w.body().PutU8(0x00);  // not null
+  w.body().PutU32(static_cast<uint32_t>(text.size()));
+  w.EndObject();
+  w.EndObject();
+  w.EndDss();
+  w.BeginDss(DssType::kObject, 2);
+  w.BeginObject(cp::EXTDTA);
+  w.body().PutU8(0x00);
+  w.body().PutChars(text);
+  w.body().PutU8(0x7F);
+  w.EndObject();
+  w.EndDss();
+  w.Finish();
+  auto reply = Process(Chain(out));
+  EXPECT_EQ(Describe(ObjectsOf(reply)), "1:SQLCARD 2:SQLCARD ");
+  auto sqlca = FirstSqlca(std::vector<drda::Dss>(reply.begin() + 1, reply.end()));
+  ASSERT_TRUE(sqlca);
+  EXPECT_EQ(sqlca->sqlcode, 0) << sqlca->sqlstate << " " << sqlca->message;
+  auto check = Process(PrepareAndOpen(
+      "SELECT CAST(LENGTH(A) AS TEXT) || SUBSTR(A, 1, 1) || SUBSTR(A, -1, 1) FROM T", 4));
+  EXPECT_EQ(FirstVarcharValue(check), "20001az");
+}
+
 }  // namespace
 }  // namespace drdaplex::odbm::testing
