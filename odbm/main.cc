@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   int threads = 0;
   size_t max_connections = 10000;
   int idle_timeout_s = 1800;
+  int spin_us = 0;
   app.add_option("-c,--config", config_file, "ODBM configuration file (CSLDCxxx style)")->required();
   app.add_option("-l,--listen", listen, "address to listen on, HOST:PORT (port 0: any free port)");
   app.add_option("--port-file", port_file, "write the bound port here once ready");
@@ -59,6 +60,8 @@ int main(int argc, char** argv) {
                  "event loops, one thread each (default: from the configuration, else one per core)");
   app.add_option("--max-connections", max_connections, "refuse connections beyond this many");
   app.add_option("--idle-timeout", idle_timeout_s, "close connections idle this many seconds");
+  app.add_option("--spin-us", spin_us,
+                 "after a reply, poll the connection this many microseconds before parking (0: never)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
   CLI11_PARSE(app, argc, argv);
 
@@ -83,6 +86,7 @@ int main(int argc, char** argv) {
     options.threads = threads > 0 ? threads : config.threads > 0 ? config.threads : cores;
     options.max_connections = max_connections;
     options.idle_timeout = std::chrono::seconds(idle_timeout_s);
+    options.spin = std::chrono::microseconds(std::max(0, spin_us));
 
     drdaplex::odbm::Server server(context, options);
     const tcp::endpoint bound = server.Listen();

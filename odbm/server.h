@@ -26,12 +26,13 @@ struct ServerOptions {
   // A request chain whose bytes stop arriving for this long is abandoned.
   std::chrono::seconds request_timeout{60};
   // After a reply, poll the socket this long before parking the thread in
-  // epoll: a requester in a request/reply loop answers within tens of
-  // microseconds, and waking a parked thread costs about as much (see
-  // bench/RESULTS.md). Zero turns it off.
-  std::chrono::microseconds spin{60};
-  // Threads that may spin at once; the others park at once. Spinning is
-  // worth it only while a core would otherwise idle.
+  // epoll, hoping the requester's next request comes sooner than a parked
+  // thread wakes. Off by default: measured on 2 cores with the Derby client
+  // on the same machine, spinning steals the core the client needs (p90 of
+  // a request/reply loop 97-134 us with 60 us of spin, 50-88 us without).
+  // It may pay on machines where clients run elsewhere.
+  std::chrono::microseconds spin{0};
+  // Threads that may spin at once; the others park at once.
   int max_spinners = 1;
 };
 

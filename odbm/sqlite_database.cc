@@ -46,6 +46,11 @@ std::variant<std::unique_ptr<SqliteDatabase>, SqlError> SqliteDatabase::Open(con
                           "INSERT INTO SYSIBM.SYSDUMMY1 VALUES ('Y');")) {
     return *err;
   }
+  for (auto [stmt, sql] : {std::pair{&db->begin_, "BEGIN"}, {&db->commit_, "COMMIT"}, {&db->rollback_, "ROLLBACK"}}) {
+    auto prepared = db->Prepare(sql);
+    if (auto* error = std::get_if<SqlError>(&prepared)) return *error;
+    *stmt = std::move(std::get<StatementPtr>(prepared));
+  }
   // The strings live in identity_, which lives as long as the connection.
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
   sqlite3_create_function(db->db_, "DRDAPLEX_DATASTORE", 0, flags, &db->identity_.datastore, ReturnText,
@@ -58,6 +63,9 @@ std::variant<std::unique_ptr<SqliteDatabase>, SqlError> SqliteDatabase::Open(con
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  begin_.reset();
+  commit_.reset();
+  rollback_.reset();
   if (db_) {
     // Work never committed is rolled back, as DRDA requires at disconnect.
     sqlite3_close_v2(db_);
@@ -89,19 +97,26 @@ std::optional<SqlError> SqliteDatabase::Exec(const char* sql) {
 
 bool SqliteDatabase::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+std::optional<SqlError> SqliteDatabase::Run(const StatementPtr& stmt) {
+  const int rc = sqlite3_step(stmt.get());
+  sqlite3_reset(stmt.get());
+  if (rc != SQLITE_DONE) return TranslateSqliteError(db_, rc);
+  return std::nullopt;
+}
+
 std::optional<SqlError> SqliteDatabase::EnsureTransaction() {
   if (in_transaction()) return std::nullopt;
-  return Exec("BEGIN");
+  return Run(begin_);
 }
 
 std::optional<SqlError> SqliteDatabase::Commit() {
   if (!in_transaction()) return std::nullopt;
-  return Exec("COMMIT");
+  return Run(commit_);
 }
 
 std::optional<SqlError> SqliteDatabase::Rollback() {
   if (!in_transaction()) return std::nullopt;
-  return Exec("ROLLBACK");
+  return Run(rollback_);
 }
 
 }  // namespace drdaplex::odbm
