@@ -50,8 +50,8 @@ class DssWriter {
   // previous Finish). REQUIRES: no DSS or object open.
   void Finish();
 
-  // Drops every DSS written since the previous Finish (a command failed and
-  // its partial replies must be replaced by an error reply).
+  // Drops the DSSes of the current group (a command failed and its partial
+  // replies must be replaced by an error reply); earlier groups stay.
   void DiscardGroup();
 
   size_t dss_count() const { return dsses_.size(); }

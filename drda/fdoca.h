@@ -82,8 +82,9 @@ void WriteParameterDescription(ByteWriter& out, const std::vector<FieldDesc>& fi
 Result<Value> DecodeValue(ByteReader& in, const FieldDesc& field);
 
 // Encodes one value as `field` describes it, including the null indicator
-// for nullable types. REQUIRES: the value is of a kind the field can hold
-// (see ConvertForField); text longer than the field is cut.
+// for nullable types. Numbers and text convert into each other as needed;
+// text longer than the field is cut. Not for LOB types, whose values travel
+// in EXTDTA objects (see sql_commands.h).
 void EncodeValue(ByteWriter& out, const FieldDesc& field, const Value& value);
 
 // Bytes EncodeValue will write for `value` (to pack query blocks).
