@@ -5,6 +5,8 @@
 // class. Every column is described nullable: SQLite does not say otherwise.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "drda/fdoca.h"
@@ -33,6 +35,11 @@ StorageClass StorageClassOf(sqlite3_stmt* stmt, int index);
 // Reads column `index` of the current row as a value the column type can
 // carry (DRDA dates, times and timestamps in their wire format).
 drda::Value ReadColumn(sqlite3_stmt* stmt, int index, const ColumnType& type);
+
+// Why `value` cannot be sent as `type` describes it (a string or binary
+// longer than the column's wire length, an integer out of the column's
+// range), or nullopt when it can. Values are never cut silently.
+std::optional<std::string> ValueDoesNotFit(const drda::Value& value, const ColumnType& type);
 
 // Describes a parameter the way Derby does for untyped parameters; SQLite
 // does not know parameter types, so this is VARCHAR unless `hint` says more.

@@ -507,6 +507,22 @@ void CommandProcessor::WriteQueryBlocks(uint16_t correlator, PreparedStatement& 
       }
       const size_t used = out.size() - block_start;
       if (cursor.pending_row) {
+        // A value the described column cannot carry ends the cursor with an
+        // error rather than reaching the client cut or wrapped.
+        std::optional<std::string> misfit;
+        for (size_t i = 0; i < n && !misfit; ++i) misfit = ValueDoesNotFit((*cursor.pending_row)[i], st.columns[i]);
+        if (misfit) {
+          drda::Sqlca sqlca =
+              MakeSqlError(misfit->find("integer") != std::string::npos ? "22003" : "22001",
+                           "Row " + std::to_string(cursor.rows_sent + 1) + ": " + *misfit + ".")
+                  .ToSqlca();
+          drda::WriteSqlcaGroup(out, &sqlca);
+          out.PutU8(0xFF);
+          cursor.state = Cursor::State::kEnded;
+          cursor.pending_row.reset();
+          end_written = true;
+          break;
+        }
         size_t row_size = 2;  // null SQLCA + SQLDTAGRP indicator
         for (size_t i = 0; i < n; ++i) row_size += drda::EncodedSize(st.columns[i].field, (*cursor.pending_row)[i]);
         if (used + row_size > cursor.block_size && used > 0) break;  // next block

@@ -285,6 +285,40 @@ TEST_F(CommandProcessorTest, CommittedRowsSurviveAndUncommittedRollBackAtDisconn
   sqlite3_close(db);
 }
 
+// The SQLCA that opens the first QRYDTA of a reply (an in-band error row).
+std::optional<drda::Sqlca> QueryBlockSqlca(const std::vector<drda::Dss>& reply) {
+  for (const auto& dss : reply) {
+    auto objects = drda::ReadObjects(dss.payload);
+    if (!objects) continue;
+    for (const auto& o : *objects) {
+      if (o.code_point != cp::QRYDTA) continue;
+      drda::ByteReader in(o.data);
+      auto sqlca = drda::ReadSqlcaGroup(in);
+      if (sqlca && *sqlca) return **sqlca;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST_F(CommandProcessorTest, ValuesTooLongForTheirColumnEndTheCursorWith22001) {
+  Connect();
+  Process(ExecuteImmediate("CREATE TABLE T (A TEXT)"));
+  Process(ExecuteImmediate("INSERT INTO T VALUES (printf('%.*c', 40000, 'x'))"));
+  auto sqlca = QueryBlockSqlca(Process(PrepareAndOpen("SELECT A FROM T", 2)));
+  ASSERT_TRUE(sqlca) << "the row must be replaced by an error SQLCA, not cut";
+  EXPECT_EQ(sqlca->sqlstate, "22001");
+  EXPECT_LT(sqlca->sqlcode, 0);
+}
+
+TEST_F(CommandProcessorTest, IntegersOutOfRangeForTheirColumnEndTheCursorWith22003) {
+  Connect();
+  Process(ExecuteImmediate("CREATE TABLE T (A INTEGER)"));
+  Process(ExecuteImmediate("INSERT INTO T VALUES (5000000000)"));
+  auto sqlca = QueryBlockSqlca(Process(PrepareAndOpen("SELECT A FROM T", 2)));
+  ASSERT_TRUE(sqlca);
+  EXPECT_EQ(sqlca->sqlstate, "22003");
+}
+
 TEST_F(CommandProcessorTest, ClobParameterTravelsInExtdta) {
   Connect();
   Process(ExecuteImmediate("CREATE TABLE T (A VARCHAR(40000))"));
