@@ -34,7 +34,8 @@ class Server::Session {
         parser_(server.context_.limits) {}
 
   awaitable<void> Run() {
-    // Non-blocking, so that SpinRead's synchronous reads never block.
+    // Non-blocking, so that the synchronous reads and writes (SpinRead,
+    // Send) never block the loop.
     socket_.non_blocking(true);
     deadline_ = Clock::now() + server_.options_.idle_timeout;
     co_await (Serve() || Watchdog());
@@ -57,7 +58,7 @@ class Server::Session {
         if (!next) {
           reply.clear();
           processor_.ReplyFramingError(next.error(), reply);
-          co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
+          co_await Send(reply);
           co_return;
         }
         if (*next) {
@@ -68,7 +69,7 @@ class Server::Session {
               chain_bytes > server_.context_.limits.max_chain_bytes) {
             reply.clear();
             processor_.ReplyFramingError(drda::make_error_code(drda::errc::too_large), reply);
-            co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
+            co_await Send(reply);
             co_return;
           }
           if (last) break;
@@ -101,8 +102,26 @@ class Server::Session {
       }
       // A requester that stops reading its replies is dropped, not waited for.
       deadline_ = Clock::now() + server_.options_.request_timeout;
-      if (!reply.empty()) co_await asio::async_write(socket_, asio::buffer(reply), use_awaitable);
+      co_await Send(reply);
       if (processor_.close_requested()) co_return;
+    }
+  }
+
+  // Writes the reply. The socket is non-blocking, so a reply the kernel
+  // takes whole (nearly all of them) goes out right here; only a remainder
+  // waits in async_write. Saves asio's deferred completion and with it one
+  // scheduler round and one epoll_wait per request (measured with strace).
+  awaitable<void> Send(const drda::Bytes& reply) {
+    size_t sent = 0;
+    while (sent < reply.size()) {
+      boost::system::error_code ec;
+      const size_t n = socket_.write_some(asio::buffer(reply.data() + sent, reply.size() - sent), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+      if (ec) throw boost::system::system_error(ec);
+      sent += n;
+    }
+    if (sent < reply.size()) {
+      co_await asio::async_write(socket_, asio::buffer(reply.data() + sent, reply.size() - sent), use_awaitable);
     }
   }
 
