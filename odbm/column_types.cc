@@ -177,25 +177,25 @@ drda::Value ReadColumn(sqlite3_stmt* stmt, int index, const ColumnType& type) {
   }
 }
 
-std::optional<std::string> ValueDoesNotFit(const drda::Value& value, const ColumnType& type) {
+std::optional<SqlError> ValueDoesNotFit(const drda::Value& value, const ColumnType& type) {
   const uint8_t base = type.field.base();
+  auto too_long = [&](size_t size) -> std::optional<SqlError> {
+    if (size <= type.field.length) return std::nullopt;
+    return MakeSqlError("22001", "a value of " + std::to_string(size) + " bytes is longer than the " +
+                                     std::to_string(type.field.length) + " bytes its result column can carry");
+  };
   if (const auto* s = std::get_if<std::string>(&value)) {
-    const bool fixed_width = base == fdoca::kDate || base == fdoca::kTime || base == fdoca::kTimestamp ||
-                             base == fdoca::kDecimal;
-    if (!fixed_width && base != fdoca::kBigint && base != fdoca::kInteger && base != fdoca::kSmallint &&
-        base != fdoca::kFloat8 && s->size() > type.field.length) {
-      return "a value of " + std::to_string(s->size()) + " bytes is longer than the " +
-             std::to_string(type.field.length) + " bytes its result column can carry";
-    }
+    // Numbers, dates and decimals given as text are converted, not cut.
+    const bool converted = base == fdoca::kDate || base == fdoca::kTime || base == fdoca::kTimestamp ||
+                           base == fdoca::kDecimal || base == fdoca::kBigint || base == fdoca::kInteger ||
+                           base == fdoca::kSmallint || base == fdoca::kFloat8;
+    if (!converted) return too_long(s->size());
   } else if (const auto* b = std::get_if<drda::Bytes>(&value)) {
-    if (b->size() > type.field.length) {
-      return "a value of " + std::to_string(b->size()) + " bytes is longer than the " +
-             std::to_string(type.field.length) + " bytes its result column can carry";
-    }
+    return too_long(b->size());
   } else if (const auto* i = std::get_if<int64_t>(&value)) {
     const int64_t limit = base == fdoca::kInteger ? INT32_MAX : base == fdoca::kSmallint ? INT16_MAX : INT64_MAX;
     if (*i > limit || *i < -limit - 1) {
-      return "the integer " + std::to_string(*i) + " is out of range for its result column";
+      return MakeSqlError("22003", "the integer " + std::to_string(*i) + " is out of range for its result column");
     }
   }
   return std::nullopt;

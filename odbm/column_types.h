@@ -11,6 +11,7 @@
 
 #include "drda/fdoca.h"
 #include "drda/sqlca.h"
+#include "odbm/sql_error.h"
 
 struct sqlite3_stmt;
 
@@ -36,10 +37,11 @@ StorageClass StorageClassOf(sqlite3_stmt* stmt, int index);
 // carry (DRDA dates, times and timestamps in their wire format).
 drda::Value ReadColumn(sqlite3_stmt* stmt, int index, const ColumnType& type);
 
-// Why `value` cannot be sent as `type` describes it (a string or binary
-// longer than the column's wire length, an integer out of the column's
-// range), or nullopt when it can. Values are never cut silently.
-std::optional<std::string> ValueDoesNotFit(const drda::Value& value, const ColumnType& type);
+// The error for a `value` that cannot be sent as `type` describes it: 22001
+// for a string or binary longer than the column's wire length, 22003 for an
+// integer out of the column's range; nullopt when it fits. Values are never
+// cut silently.
+std::optional<SqlError> ValueDoesNotFit(const drda::Value& value, const ColumnType& type);
 
 // Describes a parameter the way Derby does for untyped parameters; SQLite
 // does not know parameter types, so this is VARCHAR unless `hint` says more.

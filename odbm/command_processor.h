@@ -95,6 +95,7 @@ class CommandProcessor {
   void WriteProtocolError(uint16_t correlator, drda::cp::CodePoint rm, drda::cp::CodePoint param,
                           uint16_t value, drda::cp::CodePoint code_point = 0);
   void WriteUpdateNotice(uint16_t correlator, bool changed);
+  void WriteUnitOfWorkEnded(uint16_t correlator, uint8_t disposition);
   void WriteQueryBlocks(uint16_t correlator, PreparedStatement& st);
   void WriteSqlcaMessageReply(uint16_t correlator, const Command& c);
 

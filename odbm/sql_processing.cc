@@ -476,6 +476,15 @@ void CommandProcessor::WriteQueryBlocks(uint16_t correlator, PreparedStatement& 
     writer_->BeginObject(cp::QRYDTA);
     drda::ByteWriter& out = writer_->body();
     const size_t block_start = out.size();
+    // An error ends the cursor in-band: an error SQLCA in place of a row.
+    auto end_with_error = [&](const SqlError& error) {
+      const drda::Sqlca sqlca = error.ToSqlca();
+      drda::WriteSqlcaGroup(out, &sqlca);
+      out.PutU8(0xFF);
+      cursor.state = Cursor::State::kEnded;
+      cursor.pending_row.reset();
+      end_written = true;
+    };
     if (!cursor.pending_bytes.empty()) {
       // Continue a row that was larger than a block.
       const size_t chunk = std::min(cursor.pending_bytes.size(), cursor.block_size);
@@ -494,14 +503,8 @@ void CommandProcessor::WriteQueryBlocks(uint16_t correlator, PreparedStatement& 
         } else if (rc == SQLITE_DONE) {
           cursor.state = Cursor::State::kEnded;
         } else {
-          // The query failed midway: the error ends the cursor in-band.
-          SqlError e = TranslateSqliteError(db_->handle(), rc);
-          drda::Sqlca sqlca = e.ToSqlca();
-          drda::WriteSqlcaGroup(out, &sqlca);
-          out.PutU8(0xFF);
-          cursor.state = Cursor::State::kEnded;
-          cursor.pending_row.reset();
-          end_written = true;
+          // The query failed midway.
+          end_with_error(TranslateSqliteError(db_->handle(), rc));
           break;
         }
       }
@@ -509,18 +512,11 @@ void CommandProcessor::WriteQueryBlocks(uint16_t correlator, PreparedStatement& 
       if (cursor.pending_row) {
         // A value the described column cannot carry ends the cursor with an
         // error rather than reaching the client cut or wrapped.
-        std::optional<std::string> misfit;
+        std::optional<SqlError> misfit;
         for (size_t i = 0; i < n && !misfit; ++i) misfit = ValueDoesNotFit((*cursor.pending_row)[i], st.columns[i]);
         if (misfit) {
-          drda::Sqlca sqlca =
-              MakeSqlError(misfit->find("integer") != std::string::npos ? "22003" : "22001",
-                           "Row " + std::to_string(cursor.rows_sent + 1) + ": " + *misfit + ".")
-                  .ToSqlca();
-          drda::WriteSqlcaGroup(out, &sqlca);
-          out.PutU8(0xFF);
-          cursor.state = Cursor::State::kEnded;
-          cursor.pending_row.reset();
-          end_written = true;
+          misfit->message = "Row " + std::to_string(cursor.rows_sent + 1) + ": " + misfit->message + ".";
+          end_with_error(*misfit);
           break;
         }
         size_t row_size = 2;  // null SQLCA + SQLDTAGRP indicator
@@ -641,17 +637,22 @@ void CommandProcessor::Clsqry(const Command& c) {
 
 // ---------------------------------------------------------------- units of work
 
+void CommandProcessor::WriteUnitOfWorkEnded(uint16_t correlator, uint8_t disposition) {
+  uow_updated_ = false;
+  // ENDUOWRM (SVRCOD exactly 4, as the Derby client insists) + SQLCARD.
+  drda::BeginReplyMessage(*writer_, correlator, cp::ENDUOWRM, Severity::kWarning);
+  writer_->ParamU8(cp::UOWDSP, disposition);
+  drda::EndReplyMessage(*writer_);
+  WriteSuccessCard(correlator);
+}
+
 void CommandProcessor::Rdbcmm(const Command& c) {
   if (!RequireConnected(c)) return;
   if (auto error = db_->Commit()) {
     WriteSqlError(c.correlator, *error);
     return;
   }
-  uow_updated_ = false;
-  drda::BeginReplyMessage(*writer_, c.correlator, cp::ENDUOWRM, Severity::kWarning);
-  writer_->ParamU8(cp::UOWDSP, 0x01);
-  drda::EndReplyMessage(*writer_);
-  WriteSuccessCard(c.correlator);
+  WriteUnitOfWorkEnded(c.correlator, 0x01);  // committed
 }
 
 void CommandProcessor::Rdbrllbck(const Command& c) {
@@ -662,11 +663,7 @@ void CommandProcessor::Rdbrllbck(const Command& c) {
     WriteSqlError(c.correlator, *error);
     return;
   }
-  uow_updated_ = false;
-  drda::BeginReplyMessage(*writer_, c.correlator, cp::ENDUOWRM, Severity::kWarning);
-  writer_->ParamU8(cp::UOWDSP, 0x02);
-  drda::EndReplyMessage(*writer_);
-  WriteSuccessCard(c.correlator);
+  WriteUnitOfWorkEnded(c.correlator, 0x02);  // rolled back
 }
 
 }  // namespace drdaplex::odbm

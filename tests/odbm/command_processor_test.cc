@@ -100,36 +100,42 @@ std::vector<drda::Dss> PrepareAndOpen(const std::string& sql, uint16_t section) 
   return Chain(out);
 }
 
-// The SQLCA of the first SQLCARD in a reply.
-std::optional<drda::Sqlca> FirstSqlca(const std::vector<drda::Dss>& reply) {
+// The data of the first object with `code_point` in a reply.
+std::optional<drda::ByteSpan> FirstObject(const std::vector<drda::Dss>& reply, cp::CodePoint code_point) {
   for (const auto& dss : reply) {
     auto objects = drda::ReadObjects(dss.payload);
     if (!objects) continue;
     for (const auto& o : *objects) {
-      if (o.code_point != cp::SQLCARD) continue;
-      drda::ByteReader in(o.data);
-      auto sqlca = drda::ReadSqlcaGroup(in);
-      if (sqlca && *sqlca) return **sqlca;
+      if (o.code_point == code_point) return o.data;
     }
   }
   return std::nullopt;
 }
 
+// The SQLCA that opens the first `code_point` object of a reply: the SQLCA
+// of an SQLCARD, or the in-band error row of a QRYDTA.
+std::optional<drda::Sqlca> LeadingSqlca(const std::vector<drda::Dss>& reply, cp::CodePoint code_point) {
+  auto data = FirstObject(reply, code_point);
+  if (!data) return std::nullopt;
+  drda::ByteReader in(*data);
+  auto sqlca = drda::ReadSqlcaGroup(in);
+  if (!sqlca || !*sqlca) return std::nullopt;
+  return **sqlca;
+}
+
+std::optional<drda::Sqlca> FirstSqlca(const std::vector<drda::Dss>& reply) {
+  return LeadingSqlca(reply, cp::SQLCARD);
+}
+
 // The text of the first row's first column in a QRYDTA (a VARCHAR).
 std::string FirstVarcharValue(const std::vector<drda::Dss>& reply) {
-  for (const auto& dss : reply) {
-    auto objects = drda::ReadObjects(dss.payload);
-    if (!objects) continue;
-    for (const auto& o : *objects) {
-      if (o.code_point != cp::QRYDTA) continue;
-      drda::ByteReader in(o.data);
-      in.GetU8();  // null SQLCA
-      in.GetU8();  // SQLDTAGRP indicator
-      auto v = drda::DecodeValue(in, {drda::fdoca::Nullable(drda::fdoca::kVarChar), 100});
-      if (v && std::holds_alternative<std::string>(*v)) return std::get<std::string>(*v);
-    }
-  }
-  return {};
+  auto data = FirstObject(reply, cp::QRYDTA);
+  if (!data) return {};
+  drda::ByteReader in(*data);
+  in.GetU8();  // null SQLCA
+  in.GetU8();  // SQLDTAGRP indicator
+  auto v = drda::DecodeValue(in, {drda::fdoca::Nullable(drda::fdoca::kVarChar), 100});
+  return v && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : std::string();
 }
 
 class CommandProcessorTest : public ProcessorTest {
@@ -285,19 +291,8 @@ TEST_F(CommandProcessorTest, CommittedRowsSurviveAndUncommittedRollBackAtDisconn
   sqlite3_close(db);
 }
 
-// The SQLCA that opens the first QRYDTA of a reply (an in-band error row).
 std::optional<drda::Sqlca> QueryBlockSqlca(const std::vector<drda::Dss>& reply) {
-  for (const auto& dss : reply) {
-    auto objects = drda::ReadObjects(dss.payload);
-    if (!objects) continue;
-    for (const auto& o : *objects) {
-      if (o.code_point != cp::QRYDTA) continue;
-      drda::ByteReader in(o.data);
-      auto sqlca = drda::ReadSqlcaGroup(in);
-      if (sqlca && *sqlca) return **sqlca;
-    }
-  }
-  return std::nullopt;
+  return LeadingSqlca(reply, cp::QRYDTA);
 }
 
 TEST_F(CommandProcessorTest, ValuesTooLongForTheirColumnEndTheCursorWith22001) {
