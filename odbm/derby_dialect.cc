@@ -74,13 +74,6 @@ std::string Quote(std::string_view s) {
 
 }  // namespace
 
-bool IsQueryText(std::string_view sql) {
-  sql = SkipLeading(sql);
-  while (!sql.empty() && sql.front() == '(') sql = SkipLeading(sql.substr(1));
-  return StartsWithWord(sql, "SELECT") || StartsWithWord(sql, "VALUES") || StartsWithWord(sql, "WITH") ||
-         StartsWithWord(sql, "PRAGMA") || StartsWithWord(sql, "EXPLAIN");
-}
-
 TranslatedStatement TranslateStatement(std::string_view sql, const DialectContext& context) {
   std::string_view body = SkipLeading(sql);
   TranslatedStatement t;

@@ -30,7 +30,4 @@ struct DialectContext {
 
 TranslatedStatement TranslateStatement(std::string_view sql, const DialectContext& context);
 
-// True when the statement, by its first keyword, returns rows.
-bool IsQueryText(std::string_view sql);
-
 }  // namespace drdaplex::odbm

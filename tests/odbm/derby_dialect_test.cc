@@ -40,13 +40,5 @@ TEST(DerbyDialect, ClientGeneratedStatementsAreRecognised) {
   EXPECT_EQ(TranslateStatement("-- comment\nSELECT 1", {}).kind, StatementKind::kSql);
 }
 
-TEST(DerbyDialect, QueryTextIsRecognisedByFirstKeyword) {
-  EXPECT_TRUE(IsQueryText("select 1"));
-  EXPECT_TRUE(IsQueryText(" /* x */ (VALUES 1)"));
-  EXPECT_TRUE(IsQueryText("WITH t AS (SELECT 1) SELECT * FROM t"));
-  EXPECT_FALSE(IsQueryText("INSERT INTO t VALUES (1)"));
-  EXPECT_FALSE(IsQueryText("selection"));
-}
-
 }  // namespace
 }  // namespace drdaplex::odbm
