@@ -319,4 +319,35 @@ void EndReplyMessage(DssWriter& w) {
   w.EndDss();
 }
 
+uint16_t GrantedManagerLevel(const ManagerLevel& requested) {
+  switch (requested.manager) {
+    case cp::AGENT:
+    case cp::SQLAM:
+    case cp::RDB:
+    case cp::SECMGR: return std::min<uint16_t>(requested.level, 7);
+    case cp::CMNTCPIP: return std::min<uint16_t>(requested.level, 5);
+    case cp::UNICODEMGR: return requested.level == 1208 ? 1208 : 0;
+    default: return 0;
+  }
+}
+
+void WriteRdbAccessFailure(DssWriter& w, uint16_t correlator, cp::CodePoint code_point,
+                           std::string_view rdbnam, const Sqlca& sqlca, DdmCharset charset) {
+  BeginReplyMessage(w, correlator, code_point, Severity::kError);
+  // RDBNAM is required here; a requester that sent none gets 18 blanks.
+  PutString(w, cp::RDBNAM, rdbnam.empty() ? std::string(18, ' ') : std::string(rdbnam), charset);
+  EndReplyMessage(w);
+  if (code_point == cp::RDBAFLRM) {
+    w.BeginDss(DssType::kObject, correlator);
+    PutString(w, cp::TYPDEFNAM, "QTDSQLASC", charset);
+    PutTypdefovr(w, {{cp::CCSIDSBC, 1208}, {cp::CCSIDMBC, 1208}});
+    w.EndDss();
+  }
+  w.BeginDss(DssType::kObject, correlator);
+  w.BeginObject(cp::SQLCARD);
+  WriteSqlcaGroup(w.body(), &sqlca);
+  w.EndObject();
+  w.EndDss();
+}
+
 }  // namespace drdaplex::drda

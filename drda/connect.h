@@ -14,6 +14,7 @@
 #include "drda/ddm.h"
 #include "drda/dss_writer.h"
 #include "drda/errc.h"
+#include "drda/sqlca.h"
 
 namespace drdaplex::drda {
 
@@ -107,5 +108,19 @@ ByteOrder ByteOrderOf(std::string_view typdefnam);
 // caller adds parameters and calls EndReplyMessage.
 void BeginReplyMessage(DssWriter& w, uint16_t correlator, cp::CodePoint code_point, Severity svrcod);
 void EndReplyMessage(DssWriter& w);
+
+// The manager levels a drdaplex server (ODBM or router) grants for a level
+// an EXCSAT asks for: up to 7 for AGENT/SQLAM/RDB/SECMGR, up to 5 for
+// CMNTCPIP, UNICODEMGR only as 1208 (UTF-8), 0 for managers we lack. The
+// router answers EXCSAT before it knows the ODBM, so both must agree here.
+uint16_t GrantedManagerLevel(const ManagerLevel& requested);
+
+// The reply chain to an ACCRDB that cannot be served: reply message
+// `code_point` (RDBNFNRM: no such database; RDBATHRM: not authorised;
+// RDBAFLRM: access failed) with SVRCOD 8 and RDBNAM, then the SQLCARD
+// that says why. RDBAFLRM also carries TYPDEFNAM/TYPDEFOVR before the
+// SQLCARD: the Derby client reads them there unconditionally.
+void WriteRdbAccessFailure(DssWriter& w, uint16_t correlator, cp::CodePoint code_point,
+                           std::string_view rdbnam, const Sqlca& sqlca, DdmCharset charset);
 
 }  // namespace drdaplex::drda

@@ -19,18 +19,6 @@ namespace {
 
 // Manager levels we support; a requester gets min(requested, ours), and 0
 // (not supported) for managers we do not know, as Derby answers.
-uint16_t SupportedLevel(const drda::ManagerLevel& m) {
-  switch (m.manager) {
-    case cp::AGENT:
-    case cp::SQLAM:
-    case cp::RDB:
-    case cp::SECMGR: return std::min<uint16_t>(m.level, 7);
-    case cp::CMNTCPIP: return std::min<uint16_t>(m.level, 5);
-    case cp::UNICODEMGR: return m.level == 1208 ? 1208 : 0;
-    default: return 0;
-  }
-}
-
 // PRDID "DNCvvrrm": a Derby network client, version vv.rr.m. Those since
 // 10.6 append a status byte to every EXTDTA they send.
 bool RequesterSendsExtdtaStatus(const std::string& prdid) {
@@ -169,7 +157,7 @@ void CommandProcessor::Excsat(const Command& c) {
   // The part after '/' is what JDBC's getDatabaseProductVersion() shows.
   reply.srvrlslv = std::string(drda::kProductId) + "/drdaplex " DRDAPLEX_VERSION_STRING;
   for (const auto& m : request->managers) {
-    const uint16_t level = SupportedLevel(m);
+    const uint16_t level = drda::GrantedManagerLevel(m);
     reply.managers.push_back({m.manager, level});
     // Only the first EXCSAT negotiates the character set of the session.
     if (m.manager == cp::UNICODEMGR && phase_ == Phase::kNew) unicode_ = level == 1208;
@@ -221,23 +209,12 @@ void CommandProcessor::Secchk(const Command& c) {
 
   drda::SecchkReply reply;
   using Code = drda::SecurityCheckCode;
-  Code code = Code::kOk;
   if (phase_ != Phase::kSecurityAccepted || secchk.secmec != secmec_) {
     WriteProtocolError(c.correlator, cp::PRCCNVRM, cp::PRCCNVCD, 0x11);
     close_requested_ = skip_rest_of_chain_ = true;
     return;
   }
-  if (secchk.usrid.empty()) {
-    code = Code::kUserIdMissing;
-  } else if (secmec_ == static_cast<uint16_t>(drda::SecurityMechanism::kUserPassword)) {
-    if (!secchk.password) {
-      code = Code::kPasswordMissing;
-    } else if (context_.users->CheckPassword(secchk.usrid, *secchk.password) != config::AuthResult::kOk) {
-      code = Code::kUserIdInvalid;
-    }
-  } else if (context_.users->CheckUserOnly(secchk.usrid) != config::AuthResult::kOk) {
-    code = Code::kUserIdInvalid;
-  }
+  const Code code = CheckSignOn(secchk);
   reply.secchkcd = static_cast<uint8_t>(code);
   reply.svrcod = code == Code::kOk ? 0 : static_cast<uint16_t>(Severity::kError);
   drda::WriteSecchkrm(*writer_, c.correlator, reply);
@@ -250,6 +227,33 @@ void CommandProcessor::Secchk(const Command& c) {
   }
   user_ = secchk.usrid;
   phase_ = Phase::kAuthenticated;
+}
+
+// A router signs its users on with a pass ticket as the password; anyone
+// else signs on with their own password (or user id alone where USRIDONL=Y),
+// unless ROUTERONLY=Y says only routers may connect.
+drda::SecurityCheckCode CommandProcessor::CheckSignOn(const drda::SecchkCommand& secchk) const {
+  using Code = drda::SecurityCheckCode;
+  if (secchk.usrid.empty()) return Code::kUserIdMissing;
+  const bool with_password =
+      secmec_ == static_cast<uint16_t>(drda::SecurityMechanism::kUserPassword);
+  if (with_password && !secchk.password) return Code::kPasswordMissing;
+  if (with_password && context_.tickets != nullptr && config::LooksLikePassTicket(*secchk.password)) {
+    const auto check =
+        context_.tickets->Verify(secchk.usrid, *secchk.password, std::chrono::system_clock::now());
+    if (check == config::TicketCheck::kOk) return Code::kOk;
+    spdlog::warn("pass ticket for user '{}' refused: {}", secchk.usrid, config::ToString(check));
+    return Code::kUserIdInvalid;
+  }
+  if (context_.router_only) {
+    spdlog::warn("sign-on of user '{}' refused: ROUTERONLY=Y admits only the plex's routers",
+                 secchk.usrid);
+    return Code::kUserIdInvalid;
+  }
+  const config::AuthResult result = with_password
+                                        ? context_.users->CheckPassword(secchk.usrid, *secchk.password)
+                                        : context_.users->CheckUserOnly(secchk.usrid);
+  return result == config::AuthResult::kOk ? Code::kOk : Code::kUserIdInvalid;
 }
 
 void CommandProcessor::Accrdb(const Command& c) {
@@ -266,13 +270,12 @@ void CommandProcessor::Accrdb(const Command& c) {
   datastore_ = context_.directory->Resolve(name);
   if (!datastore_) {
     spdlog::info("ACCRDB for '{}': no datastore has that name or alias", name);
-    WriteRdbReplyMessage(c.correlator, cp::RDBNFNRM, Severity::kError);
     drda::Sqlca sqlca = MakeSqlError("08004", "Database '" + name + "' not found: ODBM " +
                                                   context_.directory->odbm_name() +
                                                   " has no datastore or alias of that name.")
                             .ToSqlca();
     sqlca.sqlcode = -40001;
-    WriteSqlcard(c.correlator, &sqlca);
+    drda::WriteRdbAccessFailure(*writer_, c.correlator, cp::RDBNFNRM, rdbnam_, sqlca, charset_);
     close_requested_ = skip_rest_of_chain_ = true;
     return;
   }
@@ -281,8 +284,7 @@ void CommandProcessor::Accrdb(const Command& c) {
   auto opened = SqliteDatabase::Open(identity);
   if (auto* error = std::get_if<SqlError>(&opened)) {
     spdlog::error("ACCRDB for '{}': {}", name, error->message);
-    WriteRdbReplyMessage(c.correlator, cp::RDBAFLRM, Severity::kError);
-    WriteSqlError(c.correlator, *error);
+    drda::WriteRdbAccessFailure(*writer_, c.correlator, cp::RDBAFLRM, rdbnam_, error->ToSqlca(), charset_);
     close_requested_ = skip_rest_of_chain_ = true;
     return;
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "config/pass_ticket.h"
 #include "config/user_registry.h"
 #include "drda/bytes.h"
 #include "drda/connect.h"
@@ -32,6 +33,12 @@ struct OdbmContext {
   const config::UserRegistry* users = nullptr;
   drda::Limits limits;
   int busy_timeout_ms = 5000;
+  // Pass tickets from the plex's routers (config/pass_ticket.h); null when
+  // the ODBM has no plex key.
+  config::PassTicketVerifier* tickets = nullptr;
+  // ROUTERONLY=Y: sign-on only with a router's pass ticket, so no client
+  // can bypass the routers.
+  bool router_only = false;
 };
 
 class CommandProcessor {
@@ -73,6 +80,7 @@ class CommandProcessor {
   void Accsec(const Command& c);
   void Secchk(const Command& c);
   void Accrdb(const Command& c);
+  drda::SecurityCheckCode CheckSignOn(const drda::SecchkCommand& secchk) const;
 
   // SQL commands.
   void Prpsqlstt(const Command& c);
