@@ -8,4 +8,5 @@
 
 BOOST_FUSION_ADAPT_STRUCT(drdaplex::config::ast::Value, text, quoted)
 BOOST_FUSION_ADAPT_STRUCT(drdaplex::config::ast::Setting, keyword, value)
+BOOST_FUSION_ADAPT_STRUCT(drdaplex::config::ast::ValueList, items)
 BOOST_FUSION_ADAPT_STRUCT(drdaplex::config::ast::Statement, keyword, params)

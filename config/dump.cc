@@ -29,6 +29,10 @@ std::string DumpConfig(const OdbmConfig& config) {
   out += fmt::format("odbm {}\n", Quote(config.name));
   out += fmt::format("threads {}\n", config.threads);
   out += fmt::format("busy_timeout_ms {}\n", config.busy_timeout_ms);
+  out += fmt::format("registry {}\n", Quote(config.registry_address));
+  out += fmt::format("plex_key_file {}\n",
+                     Quote(config.plex_key_file.generic_string()));
+  out += fmt::format("router_only {}\n", config.router_only ? "yes" : "no");
   for (const DatastoreConfig& datastore : config.datastores) {
     out += fmt::format("datastore {} at {}:{}:{}\n", Quote(datastore.name),
                        datastore.position.file, datastore.position.line,

@@ -4,6 +4,9 @@
 //   odbm "ODBMB1"
 //   threads 0
 //   busy_timeout_ms 5000
+//   registry "127.0.0.1:7001"
+//   plex_key_file "plex.key"
+//   router_only yes
 //   datastore "IMS1" at odbm.cfg:2:6
 //     alias "IM1A"
 //     database "data/shared.db"

@@ -8,16 +8,19 @@ namespace drdaplex::config {
 namespace grammar {
 
 BOOST_SPIRIT_INSTANTIATE(ConfigFileRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(RouterConfigFileRule, Iterator, Context)
 
 }  // namespace grammar
 
-ast::ConfigFile ParseSyntax(ErrorHandler& handler) {
+namespace {
+
+template <typename Rule>
+ast::ConfigFile Parse(ErrorHandler& handler, const Rule& rule) {
   namespace x3 = boost::spirit::x3;
   std::string_view text = handler.source().text();
   grammar::Iterator first = text.begin();
   grammar::Iterator const last = text.end();
-  auto const parser = x3::with<x3::error_handler_tag>(std::ref(handler))[
-      grammar::ConfigFile()];
+  auto const parser = x3::with<x3::error_handler_tag>(std::ref(handler))[rule];
   ast::ConfigFile file;
   // Errors throw from the rule's on_error; a plain false cannot happen
   // because the rule ends in an expectation of the end of input.
@@ -28,6 +31,14 @@ ast::ConfigFile ParseSyntax(ErrorHandler& handler) {
                           "cannot parse the configuration");
   }
   return file;
+}
+
+}  // namespace
+
+ast::ConfigFile ParseSyntax(ErrorHandler& handler, Dialect dialect) {
+  return dialect == Dialect::kRouter
+             ? Parse(handler, grammar::RouterConfigFile())
+             : Parse(handler, grammar::ConfigFile());
 }
 
 }  // namespace drdaplex::config

@@ -1,6 +1,8 @@
-// Declarations of the ODBM configuration grammar (Boost.Spirit X3), in the
-// layout of X3's rexpr_full example: the rule is declared here, defined in
-// grammar_def.h and instantiated once, for the types below, in grammar.cc.
+// Declarations of the configuration grammar (Boost.Spirit X3), in the layout
+// of X3's rexpr_full example: the top rules (one per kind of file, ODBM and
+// router, sharing everything below the statement level) are declared here,
+// defined in grammar_def.h and instantiated once, for the types below, in
+// grammar.cc.
 // Only grammar.cc includes this header; everyone else calls ParseSyntax()
 // (parse_syntax.h), which keeps X3's templates in a single translation unit.
 #pragma once
@@ -95,9 +97,14 @@ using Context = x3::context<x3::error_handler_tag,
 
 struct ConfigFileClass;
 using ConfigFileRule = x3::rule<ConfigFileClass, ast::ConfigFile>;
-BOOST_SPIRIT_DECLARE(ConfigFileRule)
+struct RouterConfigFileClass;
+using RouterConfigFileRule = x3::rule<RouterConfigFileClass, ast::ConfigFile>;
+BOOST_SPIRIT_DECLARE(ConfigFileRule, RouterConfigFileRule)
 
-// The whole file: statements up to the end of the input.
+// The whole file: statements up to the end of the input. The two differ only
+// in which statements have rules of their own (and so are named in syntax
+// errors).
 const ConfigFileRule& ConfigFile();
+const RouterConfigFileRule& RouterConfigFile();
 
 }  // namespace drdaplex::config::grammar

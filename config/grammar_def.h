@@ -1,12 +1,15 @@
-// Definition of the ODBM configuration grammar. Included only by grammar.cc.
+// Definition of the configuration grammar (ODBM and router files). Included
+// only by grammar.cc.
 //
 // Shape: a file is a sequence of KEYWORD(params) statements; params are
 // KEY=value settings, bare values and nested statements, separated by
-// commas and/or blanks. ODBM, DATASTORE, ALIAS, DATABASE, USER and OPTIONS
-// have rules of their own only so that a syntax error can name the statement
-// it occurred in; any other KEYWORD(...) parses generically and is rejected
-// by the semantic layer, which can point at it. After a statement keyword
-// every step is an expectation (>), so a mistake is an error at its
+// commas and/or blanks; a setting's value may also be a parenthesized list
+// of params, KEY=(a, b, KEY2=c). ODBM, DATASTORE, ALIAS, DATABASE, USER and
+// OPTIONS (ODBM files) and HWS, TCPIP, ODACCESS, EXIT, AUTH and USER (router
+// files) have rules of their own only so that a syntax error can name the
+// statement it occurred in; any other KEYWORD(...) parses generically and is
+// rejected by the semantic layer, which can point at it. After a statement
+// keyword every step is an expectation (>), so a mistake is an error at its
 // position rather than a silent backtrack; the rule names are the "expected
 // ..." text users read.
 #pragma once
@@ -24,16 +27,23 @@
 namespace drdaplex::config::grammar {
 
 struct ConfigFileClass : ReportSyntaxError {};
+struct RouterConfigFileClass : ReportSyntaxError {};
 
 // Rule IDs whose nodes remember their position.
 struct ValueClass : x3::annotate_on_success {};
 struct SettingClass : x3::annotate_on_success {};
+struct ValueListClass : x3::annotate_on_success {};
 struct OdbmClass : x3::annotate_on_success {};
 struct DatastoreClass : x3::annotate_on_success {};
 struct AliasClass : x3::annotate_on_success {};
 struct DatabaseClass : x3::annotate_on_success {};
 struct UserClass : x3::annotate_on_success {};
 struct OptionsClass : x3::annotate_on_success {};
+struct HwsClass : x3::annotate_on_success {};
+struct TcpipClass : x3::annotate_on_success {};
+struct OdaccessClass : x3::annotate_on_success {};
+struct ExitClass : x3::annotate_on_success {};
+struct AuthClass : x3::annotate_on_success {};
 struct OtherStatementClass : x3::annotate_on_success {};
 
 // ---- Tokens -------------------------------------------------------------
@@ -68,25 +78,38 @@ auto const quoted_value = x3::rule<class QuotedValueClass, ast::Value>{
 auto const value = x3::rule<ValueClass, ast::Value>{"a value"} =
     quoted_value | bare_value;
 
-auto const value_after_equals = x3::rule<class ValueAfterEqualsClass,
-                                         ast::Value>{"a value after '='"} =
-    value;
-
-auto const setting = x3::rule<SettingClass, ast::Setting>{"KEYWORD=value"} =
-    identifier >> '=' > value_after_equals;
-
 auto const separator = -x3::lit(',');
 
-// ---- Statements -----------------------------------------------------------
-
-// Any other KEYWORD(...): recursive, hence declared and defined separately.
+// Settings and lists hold each other, and lists and any other KEYWORD(...)
+// hold statements: recursive rules, declared here and defined below.
+x3::rule<SettingClass, ast::Setting> const setting = "KEYWORD=value";
+x3::rule<ValueListClass, ast::ValueList> const value_list = "a (list)";
 x3::rule<OtherStatementClass, ast::Statement> const other_statement =
     "a statement";
 
-auto const close_other = x3::rule<class CloseOtherClass>{"')'"} =
-    x3::lit(')');
+// Params: of a statement and of a (list) alike.
 auto const other_params =
     -((other_statement | setting | value) % separator);
+
+auto const value_after_equals =
+    x3::rule<class ValueAfterEqualsClass, ast::SettingValue>{
+        "a value after '='"} = value_list | value;
+
+auto const setting_def = identifier >> '=' > value_after_equals;
+
+auto const close_list = x3::rule<class CloseListClass>{
+    "')' to close the list"} = x3::lit(')');
+// A rule of its own so that X3 fills ValueList's one member with the whole
+// vector (it would otherwise take the struct itself for the container).
+auto const list_items =
+    x3::rule<class ListItemsClass, std::vector<ast::Param>>{"a list item"} =
+        other_params;
+auto const value_list_def = '(' > list_items > close_list;
+
+// ---- Statements -----------------------------------------------------------
+
+auto const close_other = x3::rule<class CloseOtherClass>{"')'"} =
+    x3::lit(')');
 auto const other_statement_def =
     identifier >> '(' > other_params > close_other;
 
@@ -144,8 +167,56 @@ auto const end_of_input = x3::rule<class EndOfInputClass>{
 ConfigFileRule const config_file = "configuration file";
 auto const config_file_def = *statement > end_of_input;
 
-BOOST_SPIRIT_DEFINE(other_statement, config_file)
+// ---- Router statements (IMS Connect HWSCFGxx style) ------------------------
+
+auto const hws_statement = x3::rule<HwsClass, ast::Statement>{"HWS"} =
+    KeywordLiteral("HWS") >
+    (x3::rule<class OpenHwsClass>{"'(' after HWS"} = x3::lit('(')) >
+    other_params >
+    (x3::rule<class CloseHwsClass>{"')' to close HWS"} = x3::lit(')'));
+
+auto const tcpip_statement = x3::rule<TcpipClass, ast::Statement>{"TCPIP"} =
+    KeywordLiteral("TCPIP") >
+    (x3::rule<class OpenTcpipClass>{"'(' after TCPIP"} = x3::lit('(')) >
+    other_params >
+    (x3::rule<class CloseTcpipClass>{"')' to close TCPIP"} = x3::lit(')'));
+
+auto const odaccess_statement =
+    x3::rule<OdaccessClass, ast::Statement>{"ODACCESS"} =
+        KeywordLiteral("ODACCESS") >
+        (x3::rule<class OpenOdaccessClass>{"'(' after ODACCESS"} =
+             x3::lit('(')) >
+        other_params >
+        (x3::rule<class CloseOdaccessClass>{"')' to close ODACCESS"} =
+             x3::lit(')'));
+
+auto const exit_statement = x3::rule<ExitClass, ast::Statement>{"EXIT"} =
+    KeywordLiteral("EXIT") >
+    (x3::rule<class OpenExitClass>{"'(' after EXIT"} = x3::lit('(')) >
+    other_params >
+    (x3::rule<class CloseExitClass>{"')' to close EXIT"} = x3::lit(')'));
+
+auto const auth_statement = x3::rule<AuthClass, ast::Statement>{"AUTH"} =
+    KeywordLiteral("AUTH") >
+    (x3::rule<class OpenAuthClass>{"'(' after AUTH"} = x3::lit('(')) >
+    other_params >
+    (x3::rule<class CloseAuthClass>{"')' to close AUTH"} = x3::lit(')'));
+
+auto const router_statement = hws_statement | tcpip_statement |
+                              odaccess_statement | exit_statement |
+                              auth_statement | user_statement |
+                              other_statement;
+
+auto const router_end_of_input = x3::rule<class RouterEndOfInputClass>{
+    "a statement (HWS, TCPIP, ODACCESS, EXIT, AUTH or USER)"} = x3::eoi;
+
+RouterConfigFileRule const router_config_file = "router configuration file";
+auto const router_config_file_def = *router_statement > router_end_of_input;
+
+BOOST_SPIRIT_DEFINE(setting, value_list, other_statement, config_file,
+                    router_config_file)
 
 const ConfigFileRule& ConfigFile() { return config_file; }
+const RouterConfigFileRule& RouterConfigFile() { return router_config_file; }
 
 }  // namespace drdaplex::config::grammar

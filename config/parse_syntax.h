@@ -1,6 +1,6 @@
 // ParseSyntax: runs the X3 grammar (grammar.cc) over handler.source() and
 // returns the syntax tree, its nodes tagged in handler. Syntax errors throw
-// ConfigError; nothing here checks meaning (that is semantic.h).
+// ConfigError; nothing here checks meaning (semantic.h, router_semantic.h).
 #pragma once
 
 #include "config/ast.h"
@@ -8,6 +8,13 @@
 
 namespace drdaplex::config {
 
-ast::ConfigFile ParseSyntax(ErrorHandler& handler);
+// Which statements the grammar knows by name, and so names in syntax errors.
+enum class Dialect {
+  kOdbm,    // ODBM, DATABASE, USER, OPTIONS (CSLDCxxx style)
+  kRouter,  // HWS, TCPIP, ODACCESS, EXIT, AUTH, USER (HWSCFGxx style)
+};
+
+ast::ConfigFile ParseSyntax(ErrorHandler& handler,
+                            Dialect dialect = Dialect::kOdbm);
 
 }  // namespace drdaplex::config

@@ -1,187 +1,23 @@
 #include "config/semantic.h"
 
-#include <charconv>
-#include <initializer_list>
 #include <map>
-#include <optional>
 
 #include <fmt/format.h>
 
-#include "config/crypt_hash.h"
-#include "config/lexical.h"
+#include "config/semantic_support.h"
 
 namespace drdaplex::config {
 namespace {
 
-constexpr std::size_t kMaxImsNameLength = 8;
-constexpr std::size_t kMaxUserNameLength = 255;  // DRDA USRID limit
+using detail::AsSetting;
+using detail::AsValue;
+using detail::CheckImsName;
+using detail::Params;
+using detail::ParseNumber;
+using detail::Upper;
+
 constexpr int kMaxThreads = 1024;
 constexpr int kMaxBusyTimeoutMs = 3'600'000;
-
-using KeywordList = std::initializer_list<std::string_view>;
-
-std::string Upper(std::string_view text) {
-  std::string upper(text);
-  for (char& c : upper) c = lexical::ToUpper(c);
-  return upper;
-}
-
-bool Contains(KeywordList list, std::string_view word) {
-  for (std::string_view item : list) {
-    if (item == word) return true;
-  }
-  return false;
-}
-
-// "A", "A or B", "A, B or C".
-std::string JoinOr(const std::vector<std::string_view>& words) {
-  std::string joined;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) joined += (i + 1 == words.size()) ? " or " : ", ";
-    joined += words[i];
-  }
-  return joined;
-}
-
-const ast::Setting* AsSetting(const ast::Param& param) {
-  return boost::get<ast::Setting>(&param.get());
-}
-const ast::Value* AsValue(const ast::Param& param) {
-  return boost::get<ast::Value>(&param.get());
-}
-const ast::Statement* AsStatement(const ast::Param& param) {
-  auto* node =
-      boost::get<boost::spirit::x3::forward_ast<ast::Statement>>(&param.get());
-  return node == nullptr ? nullptr : &node->get();
-}
-
-// The params of one statement, checked against what the statement allows:
-// settings (KEY=value, each at most once) and nested statements. Bare values
-// are the caller's business when values_allowed, an error otherwise.
-class Params {
- public:
-  Params(const ast::Statement& statement, const ErrorHandler& handler,
-         KeywordList settings, KeywordList statements,
-         bool values_allowed = false)
-      : statement_(statement), handler_(handler) {
-    for (const ast::Param& param : statement.params) {
-      if (const ast::Setting* setting = AsSetting(param)) {
-        std::string keyword = Upper(setting->keyword);
-        if (!Contains(settings, keyword)) {
-          Unexpected(*setting, keyword, settings, statements);
-        }
-        auto [it, inserted] = settings_.emplace(keyword, setting);
-        if (!inserted) {
-          handler.Fail(*setting,
-                       fmt::format("{} is given twice in {} (first at line {})",
-                                   keyword, statement.keyword,
-                                   handler.PositionOf(*it->second).line));
-        }
-      } else if (const ast::Statement* nested = AsStatement(param)) {
-        std::string keyword = Upper(nested->keyword);
-        if (!Contains(statements, keyword)) {
-          Unexpected(*nested, keyword, settings, statements);
-        }
-        statements_.push_back(nested);
-      } else if (const ast::Value* value = AsValue(param);
-                 !values_allowed && value != nullptr) {
-        handler.Fail(*value,
-                     fmt::format("unexpected value '{}' in {}; expected "
-                                 "KEYWORD=value",
-                                 value->text, statement.keyword));
-      }
-    }
-  }
-
-  const ast::Value* Find(std::string_view keyword) const {
-    auto it = settings_.find(keyword);
-    return it == settings_.end() ? nullptr : &it->second->value;
-  }
-
-  const ast::Value& Require(std::string_view keyword) const {
-    const ast::Value* value = Find(keyword);
-    if (value == nullptr) {
-      handler_.Fail(statement_, fmt::format("{} needs {}=", statement_.keyword,
-                                            keyword));
-    }
-    return *value;
-  }
-
-  // Nested statements, in file order.
-  const std::vector<const ast::Statement*>& statements() const {
-    return statements_;
-  }
-
- private:
-  [[noreturn]] void Unexpected(const boost::spirit::x3::position_tagged& node,
-                               const std::string& keyword,
-                               KeywordList settings,
-                               KeywordList statements) const {
-    if (Contains(settings, keyword)) {
-      handler_.Fail(node, fmt::format("{} takes a value: write {}=value",
-                                      keyword, keyword));
-    }
-    if (Contains(statements, keyword)) {
-      handler_.Fail(node, fmt::format("{} is a statement: write {}(...)",
-                                      keyword, keyword));
-    }
-    std::vector<std::string_view> expected(settings);
-    expected.insert(expected.end(), statements.begin(), statements.end());
-    handler_.Fail(node, fmt::format("unknown keyword '{}' in {}; expected {}",
-                                    keyword, statement_.keyword,
-                                    JoinOr(expected)));
-  }
-
-  const ast::Statement& statement_;
-  const ErrorHandler& handler_;
-  std::map<std::string, const ast::Setting*, std::less<>> settings_;
-  std::vector<const ast::Statement*> statements_;
-};
-
-bool IsImsNameStart(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '@' ||
-         c == '#' || c == '$';
-}
-bool IsImsNameChar(char c) { return IsImsNameStart(c) || (c >= '0' && c <= '9'); }
-
-// IMS names (ODBM, datastore, alias): 1-8 of letters, digits, @ # $, not
-// starting with a digit.
-void CheckImsName(const ast::Value& name, std::string_view what,
-                  const ErrorHandler& handler) {
-  const std::string& text = name.text;
-  if (text.empty()) {
-    handler.Fail(name, fmt::format("{} must not be empty", what));
-  }
-  if (text.size() > kMaxImsNameLength) {
-    handler.Fail(name, fmt::format("{} '{}' is longer than {} characters",
-                                   what, text, kMaxImsNameLength));
-  }
-  if (!IsImsNameStart(text[0])) {
-    handler.Fail(name, fmt::format("{} '{}' must start with a letter, @, # "
-                                   "or $",
-                                   what, text));
-  }
-  for (char c : text) {
-    if (!IsImsNameChar(c)) {
-      handler.Fail(name, fmt::format("{} '{}' may contain only letters, "
-                                     "digits, @, # and $",
-                                     what, text));
-    }
-  }
-}
-
-int ParseNumber(const ast::Value& value, std::string_view keyword, int max,
-                const ErrorHandler& handler) {
-  int number = 0;
-  const char* end = value.text.data() + value.text.size();
-  auto [stop, error] = std::from_chars(value.text.data(), end, number);
-  if (value.text.empty() || error != std::errc() || stop != end ||
-      number < 0 || number > max) {
-    handler.Fail(value, fmt::format("{} must be a whole number from 0 to {}",
-                                    keyword, max));
-  }
-  return number;
-}
 
 // Everything built from one file, with the syntax nodes that errors about
 // cross references point back to.
@@ -298,7 +134,7 @@ class Builder {
     for (const ast::Param& param : statement.params) {
       const ast::Value* alias = AsValue(param);
       if (const ast::Setting* setting = AsSetting(param)) {
-        alias = &setting->value;
+        alias = &params.ScalarOf(*setting);
         named = true;
       } else if (!named) {
         handler_.Fail(*alias, fmt::format("alias '{}' must follow NAME=, as "
@@ -345,72 +181,45 @@ class Builder {
                                 handler_.PositionOf(*database_nodes_[index])
                                     .line));
     }
-    if (file.text.empty()) {
-      handler_.Fail(file, "FILE must not be empty");
-    }
     database_nodes_[index] = &statement;
-    std::filesystem::path path(file.text);
-    if (path.is_relative()) path = base_dir_ / path;
-    config_.datastores[index].database = path.lexically_normal();
+    config_.datastores[index].database =
+        detail::ResolvePath(file, "FILE", base_dir_, handler_);
   }
 
   void ReadUser(const ast::Statement& statement) {
-    Params params(statement, handler_, {"NAME", "PASSWORD", "USRIDONL"}, {});
-    const ast::Value& name = params.Require("NAME");
-    if (name.text.empty() || name.text.size() > kMaxUserNameLength) {
-      handler_.Fail(name, fmt::format("user name must be 1 to {} characters",
-                                      kMaxUserNameLength));
-    }
-    std::string key = Upper(name.text);
-    if (auto it = user_nodes_.find(key); it != user_nodes_.end()) {
-      handler_.Fail(name, fmt::format(
-          "duplicate USER '{}' (user names ignore case; '{}' is at line {})",
-          name.text, it->second->text, handler_.PositionOf(*it->second).line));
-    }
-    user_nodes_.emplace(key, &name);
-
-    UserConfig user;
-    user.name = name.text;
-    if (const ast::Value* password = params.Find("PASSWORD")) {
-      if (password->text.empty() || password->text[0] != '$') {
-        handler_.Fail(*password, fmt::format(
-            "PASSWORD of USER '{}' is not a crypt(3) hash; plaintext "
-            "passwords are not accepted: run drdaplex-passwd --user {} and "
-            "paste its output",
-            name.text, name.text));
-      }
-      if (!IsCryptHash(password->text)) {
-        handler_.Fail(*password, fmt::format(
-            "PASSWORD of USER '{}' uses a hash method this system's crypt(3) "
-            "does not know",
-            name.text));
-      }
-      user.password_hash = password->text;
-    }
-    if (const ast::Value* user_only = params.Find("USRIDONL")) {
-      std::string flag = Upper(user_only->text);
-      if (flag != "Y" && flag != "N") {
-        handler_.Fail(*user_only, "USRIDONL must be Y or N");
-      }
-      user.user_only_allowed = flag == "Y";
-    }
-    if (user.password_hash.empty() && !user.user_only_allowed) {
-      handler_.Fail(statement, fmt::format(
-          "USER '{}' has neither PASSWORD nor USRIDONL=Y, so it could never "
-          "sign on",
-          name.text));
-    }
-    config_.users.push_back(std::move(user));
+    config_.users.push_back(users_.Read(statement));
   }
 
   void ReadOptions(const ast::Statement& statement) {
-    Params params(statement, handler_, {"THREADS", "BUSYTIMEOUT"}, {});
+    Params params(statement, handler_,
+                  {"THREADS", "BUSYTIMEOUT", "REGISTRY", "PLEXKEY",
+                   "ROUTERONLY"},
+                  {});
     if (const ast::Value* threads = params.Find("THREADS")) {
       config_.threads = ParseNumber(*threads, "THREADS", kMaxThreads, handler_);
     }
     if (const ast::Value* timeout = params.Find("BUSYTIMEOUT")) {
       config_.busy_timeout_ms =
           ParseNumber(*timeout, "BUSYTIMEOUT", kMaxBusyTimeoutMs, handler_);
+    }
+    if (const ast::Value* registry = params.Find("REGISTRY")) {
+      config_.registry_address = detail::ParseHostPort(
+          *registry, "REGISTRY", /*allow_any_port=*/false, handler_);
+    }
+    if (const ast::Value* key = params.Find("PLEXKEY")) {
+      config_.plex_key_file =
+          detail::ResolvePath(*key, "PLEXKEY", base_dir_, handler_);
+    }
+    if (const ast::Value* router_only = params.Find("ROUTERONLY")) {
+      config_.router_only =
+          detail::ParseYesNo(*router_only, "ROUTERONLY", handler_);
+      // Tickets are checked with the plex key: without one, no sign-on at
+      // all could succeed.
+      if (config_.router_only && config_.plex_key_file.empty()) {
+        handler_.Fail(*router_only,
+                      "ROUTERONLY=Y needs PLEXKEY=file: pass tickets are "
+                      "checked with the plex key");
+      }
     }
   }
 
@@ -420,7 +229,7 @@ class Builder {
   // Parallel to config_.datastores.
   std::vector<const ast::Statement*> datastore_nodes_;
   std::vector<const ast::Statement*> database_nodes_;
-  std::map<std::string, const ast::Value*> user_nodes_;  // key: upper case
+  detail::UserReader users_{handler_};
 };
 
 }  // namespace
