@@ -10,9 +10,11 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "config/odbm_config.h"
+#include "config/pass_ticket.h"
 #include "config/user_registry.h"
 #include "odbm/server.h"
 
@@ -79,6 +81,19 @@ int main(int argc, char** argv) {
     context.directory = &directory;
     context.users = &users;
     context.busy_timeout_ms = config.busy_timeout_ms;
+    // Pass tickets from the plex's routers need the plex key.
+    std::optional<drdaplex::config::PassTicketVerifier> tickets;
+    if (!config.plex_key_file.empty()) {
+      std::string error;
+      auto key = drdaplex::config::PlexKey::Load(config.plex_key_file, &error);
+      if (!key) {
+        fmt::print(stderr, "drdaplex-odbm: {}\n", error);
+        return 2;
+      }
+      tickets.emplace(*key, config.name);
+      context.tickets = &*tickets;
+    }
+    context.router_only = config.router_only;
 
     drdaplex::odbm::ServerOptions options;
     options.listen = ParseEndpoint(listen);
