@@ -1,3 +1,4 @@
+// Reading configuration files (see config_file.h). Stateless.
 #include "config/config_file.h"
 
 #include <cerrno>

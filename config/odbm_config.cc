@@ -1,3 +1,5 @@
+// ParseOdbmConfig/LoadOdbmConfig: source text -> syntax tree (ODBM dialect)
+// -> OdbmConfig. Stateless; safe to call from any thread.
 #include "config/odbm_config.h"
 
 #include "config/config_file.h"

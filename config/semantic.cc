@@ -1,3 +1,5 @@
+// The ODBM file's rules (see semantic.h). One Builder per parse; nothing
+// shared between calls.
 #include "config/semantic.h"
 
 #include <map>

@@ -1,3 +1,5 @@
+// The shared semantic building blocks (see semantic_support.h). Stateless
+// functions; Params and UserReader live for one parse.
 #include "config/semantic_support.h"
 
 #include <charconv>

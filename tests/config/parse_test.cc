@@ -58,6 +58,40 @@ TEST(ParseOdbmConfig, SeedFormParsesAsWritten) {
   EXPECT_TRUE(config.users[1].user_only_allowed);
   EXPECT_EQ(config.threads, 0);
   EXPECT_EQ(config.busy_timeout_ms, 5000);
+  // Without the plex options, nothing changes for the ODBM.
+  EXPECT_EQ(config.registry_address, "");
+  EXPECT_EQ(config.plex_key_file, fs::path());
+  EXPECT_FALSE(config.router_only);
+}
+
+TEST(ParseOdbmConfig, PlexOptions) {
+  std::string text = std::string(kSeedOdbm) + kRest +
+                     "OPTIONS(REGISTRY=registry.local:7001, "
+                     "PLEXKEY=../keys/plex.key, ROUTERONLY=Y)\n";
+  OdbmConfig config = ParseOdbmConfig(text, "etc/drdaplex/odbm.cfg");
+  EXPECT_EQ(config.registry_address, "registry.local:7001");
+  EXPECT_EQ(config.plex_key_file, fs::path("etc/keys/plex.key"));
+  EXPECT_TRUE(config.router_only);
+
+  config = ParseOdbmConfig(text, "odbm.cfg", "/srv/conf");
+  EXPECT_EQ(config.plex_key_file, fs::path("/srv/keys/plex.key"));
+
+  config = ParseOdbmConfig(std::string(kSeedOdbm) + kRest +
+                               "OPTIONS(PLEXKEY=/k/plex.key, ROUTERONLY=n)\n",
+                           "odbm.cfg");
+  EXPECT_EQ(config.plex_key_file, fs::path("/k/plex.key"));
+  EXPECT_FALSE(config.router_only);
+}
+
+TEST(ParseOdbmConfig, RouterOnlyNeedsThePlexKey) {
+  ConfigError error = ParseError(std::string(kSeedOdbm) + kRest +
+                                 "OPTIONS(THREADS=2,\n"
+                                 "        ROUTERONLY=Y)\n");
+  EXPECT_EQ(error.line(), 7);
+  EXPECT_EQ(error.column(), 20);
+  EXPECT_EQ(error.message(),
+            "ROUTERONLY=Y needs PLEXKEY=file: pass tickets are checked with "
+            "the plex key");
 }
 
 TEST(ParseOdbmConfig, SeedStatementAloneFailsOnlyForWantOfDatabase) {
@@ -184,6 +218,12 @@ TEST_F(LoadOdbmConfigTest, ResolvesDatabaseToAnAbsolutePath) {
   EXPECT_EQ(config.datastores[0].database, dir_ / "conf/data/shared.db");
   EXPECT_TRUE(config.datastores[0].database.is_absolute());
   EXPECT_EQ(config.datastores[0].position.file, file.string());
+}
+
+TEST_F(LoadOdbmConfigTest, ResolvesPlexKeyToAnAbsolutePath) {
+  fs::path file = Write("conf/odbm.cfg", std::string(kSeedOdbm) + kRest +
+                                             "OPTIONS(PLEXKEY=plex.key)\n");
+  EXPECT_EQ(LoadOdbmConfig(file).plex_key_file, dir_ / "conf/plex.key");
 }
 
 TEST_F(LoadOdbmConfigTest, RelativeFileNameIsResolvedFromTheWorkingDirectory) {

@@ -1,13 +1,20 @@
-// Runs the drdaplex-passwd binary with a password on a pipe.
+// Runs the drdaplex-passwd binary with a password on a pipe, and with
+// --plex-key to write plex key files.
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "config/crypt_hash.h"
 #include "config/odbm_config.h"
+#include "config/pass_ticket.h"
 
 namespace drdaplex::config {
 namespace {
@@ -62,6 +69,69 @@ TEST(DrdaplexPasswd, RefusesAnEmptyPassword) {
   EXPECT_EQ(RunPasswd("", "").exit_code, 1);
   EXPECT_EQ(RunPasswd("\n", "").exit_code, 1);
   EXPECT_EQ(RunPasswd("x\n", "--user ''").exit_code, 2);
+}
+
+class PlexKeyOption : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("drdaplex-passwd-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static std::string Read(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    return contents.str();
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(PlexKeyOption, WritesAKeyOnlyItsOwnerCanRead) {
+  std::filesystem::path file = dir_ / "plex.key";
+  RunResult result = RunPasswd("", "--plex-key " + file.string());
+  ASSERT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, "");  // no password is read, nothing printed
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string error;
+  EXPECT_TRUE(PlexKey::Load(file, &error).has_value()) << error;
+
+  // Each run draws a fresh key.
+  std::filesystem::path other = dir_ / "other.key";
+  ASSERT_EQ(RunPasswd("", "--plex-key " + other.string()).exit_code, 0);
+  EXPECT_NE(Read(file), Read(other));
+}
+
+TEST_F(PlexKeyOption, KeepsAnExistingFileUnlessForced) {
+  std::filesystem::path file = dir_ / "plex.key";
+  std::ofstream(file) << "keep me\n";
+  EXPECT_EQ(RunPasswd("", "--plex-key " + file.string()).exit_code, 1);
+  EXPECT_EQ(Read(file), "keep me\n");
+
+  ASSERT_EQ(RunPasswd("", "--plex-key " + file.string() + " --force")
+                .exit_code,
+            0);
+  std::string error;
+  EXPECT_TRUE(PlexKey::Load(file, &error).has_value()) << error;
+}
+
+TEST_F(PlexKeyOption, FailsWhereItCannotWrite) {
+  EXPECT_EQ(
+      RunPasswd("", "--plex-key " + (dir_ / "absent/plex.key").string())
+          .exit_code,
+      1);
+  // --force alone, or with --user, is a usage error.
+  EXPECT_NE(RunPasswd("pw\n", "--force").exit_code, 0);
+  EXPECT_NE(RunPasswd("pw\n", "--user app --plex-key " +
+                                   (dir_ / "k").string())
+                .exit_code,
+            0);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "k"));
 }
 
 }  // namespace

@@ -1,0 +1,326 @@
+// The router file's rules (see router_semantic.h). One RouterBuilder per
+// parse; nothing shared between calls.
+#include "config/router_semantic.h"
+
+#include <map>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "config/semantic_support.h"
+
+namespace drdaplex::config {
+namespace {
+
+using detail::AsSetting;
+using detail::AsStatement;
+using detail::AsValue;
+using detail::CheckImsName;
+using detail::Params;
+using detail::ParseNumber;
+using detail::Upper;
+
+constexpr int kMinSockets = 50;  // IMS Connect's MAXSOC range
+constexpr int kMaxSockets = 65535;
+constexpr int kMaxPort = 65535;
+constexpr int kMaxIdleTimeoutSeconds = 86400;
+constexpr int kMaxHundredths = 360000;  // an hour, for PORTTMOT and ODBMTMOT
+constexpr int kMaxKeepaliveSeconds = 86400;
+constexpr int kMaxExitDeadlineMs = 10000;
+constexpr std::size_t kMaxUserNameLength = 255;  // DRDA USRID limit
+constexpr std::string_view kBuiltinPrefix = "builtin:";
+
+// Statements of the ODBM file, named when they turn up here by mistake.
+constexpr std::string_view kOdbmStatements[] = {"ODBM", "DATASTORE", "ALIAS",
+                                                "DATABASE", "OPTIONS"};
+
+std::chrono::milliseconds FromHundredths(int hundredths) {
+  return std::chrono::milliseconds(int64_t{hundredths} * 10);
+}
+
+class RouterBuilder {
+ public:
+  RouterBuilder(const ErrorHandler& handler, std::filesystem::path base_dir)
+      : handler_(handler), base_dir_(std::move(base_dir)) {}
+
+  RouterConfig Build(const ast::ConfigFile& file) {
+    const ast::Statement* hws = nullptr;
+    const ast::Statement* tcpip = nullptr;
+    const ast::Statement* odaccess = nullptr;
+    const ast::Statement* exit = nullptr;
+    std::vector<const ast::Statement*> auths;
+    std::vector<const ast::Statement*> users;
+    for (const ast::Statement& statement : file) {
+      std::string keyword = Upper(statement.keyword);
+      if (keyword == "HWS") {
+        Once(statement, hws);
+      } else if (keyword == "TCPIP") {
+        Once(statement, tcpip);
+      } else if (keyword == "ODACCESS") {
+        Once(statement, odaccess);
+      } else if (keyword == "EXIT") {
+        Once(statement, exit);
+      } else if (keyword == "AUTH") {
+        auths.push_back(&statement);
+      } else if (keyword == "USER") {
+        users.push_back(&statement);
+      } else {
+        for (std::string_view odbm_keyword : kOdbmStatements) {
+          if (keyword == odbm_keyword) {
+            handler_.Fail(statement, fmt::format(
+                "{} belongs in an ODBM configuration, not a router's; "
+                "expected HWS, TCPIP, ODACCESS, EXIT, AUTH or USER",
+                keyword));
+          }
+        }
+        handler_.Fail(statement,
+                      fmt::format("unknown statement '{}'; expected HWS, "
+                                  "TCPIP, ODACCESS, EXIT, AUTH or USER",
+                                  statement.keyword));
+      }
+    }
+    if (hws == nullptr) {
+      handler_.source().Fail(0, "no HWS statement; a router configuration "
+                                "needs HWS(ID=name)");
+    }
+    if (odaccess == nullptr) {
+      handler_.source().Fail(0, "no ODACCESS statement; a router "
+                                "configuration needs "
+                                "ODACCESS(DRDAPORT=(ID=port))");
+    }
+    ReadHws(*hws);
+    if (tcpip != nullptr) ReadTcpip(*tcpip);
+    ReadOdaccess(*odaccess);
+    if (exit != nullptr) ReadExit(*exit);
+    for (const ast::Statement* user : users) {
+      config_.users.push_back(users_.Read(*user));
+    }
+    for (const ast::Statement* auth : auths) ReadAuth(*auth);
+    return std::move(config_);
+  }
+
+ private:
+  // Statements that may appear at most once.
+  void Once(const ast::Statement& statement, const ast::Statement*& first) {
+    if (first != nullptr) {
+      handler_.Fail(statement, fmt::format(
+          "second {} statement (the first is at line {})",
+          Upper(statement.keyword), handler_.PositionOf(*first).line));
+    }
+    first = &statement;
+  }
+
+  void ReadHws(const ast::Statement& statement) {
+    Params params(statement, handler_, {"ID"}, {});
+    const ast::Value& id = params.Require("ID");
+    CheckImsName(id, "router name", handler_);
+    config_.name = id.text;
+  }
+
+  void ReadTcpip(const ast::Statement& statement) {
+    Params params(statement, handler_,
+                  {"HOSTNAME", "MAXSOC", "ADMIN", "IDLETIMEOUT"}, {});
+    if (const ast::Value* host = params.Find("HOSTNAME")) {
+      detail::CheckHost(*host, "HOSTNAME", handler_);
+      config_.listen_host = host->text;
+    }
+    if (const ast::Value* max = params.Find("MAXSOC")) {
+      config_.max_sockets =
+          ParseNumber(*max, "MAXSOC", kMinSockets, kMaxSockets, handler_);
+    }
+    if (const ast::Value* admin = params.Find("ADMIN")) {
+      config_.admin_address = detail::ParseHostPort(
+          *admin, "ADMIN", /*allow_any_port=*/true, handler_);
+    }
+    if (const ast::Value* idle = params.Find("IDLETIMEOUT")) {
+      config_.idle_timeout = std::chrono::seconds(ParseNumber(
+          *idle, "IDLETIMEOUT (seconds)", kMaxIdleTimeoutSeconds, handler_));
+    }
+  }
+
+  void ReadOdaccess(const ast::Statement& statement) {
+    Params params(statement, handler_,
+                  {"DRDAPORT", "ODBMTMOT", "IMSPLEX", "REGISTRY", "PLEXKEY"},
+                  {}, /*values_allowed=*/false, /*repeatable=*/{"DRDAPORT"});
+    std::vector<const ast::Setting*> ports = params.FindAll("DRDAPORT");
+    if (ports.empty()) {
+      handler_.Fail(statement, "ODACCESS needs DRDAPORT=(ID=port)");
+    }
+    for (const ast::Setting* port : ports) ReadDrdaPort(*port);
+    if (const ast::Value* timeout = params.Find("ODBMTMOT")) {
+      config_.odbm_timeout = FromHundredths(ParseNumber(
+          *timeout, "ODBMTMOT (1/100 s)", 1, kMaxHundredths, handler_));
+    }
+    if (const ast::Setting* imsplex = params.FindSetting("IMSPLEX")) {
+      const ast::ValueList* list = params.FindList("IMSPLEX");
+      Params names(*imsplex, *list, handler_, {"MEMBER", "TMEMBER"});
+      if (const ast::Value* member = names.Find("MEMBER")) {
+        CheckImsName(*member, "IMSPLEX MEMBER", handler_);
+        config_.imsplex_member = member->text;
+      }
+      if (const ast::Value* plex = names.Find("TMEMBER")) {
+        CheckImsName(*plex, "IMSPLEX TMEMBER", handler_);
+        config_.imsplex_name = plex->text;
+      }
+    }
+    if (const ast::Value* registry = params.Find("REGISTRY")) {
+      config_.registry_address = detail::ParseHostPort(
+          *registry, "REGISTRY", /*allow_any_port=*/false, handler_);
+    }
+    if (const ast::Value* key = params.Find("PLEXKEY")) {
+      config_.plex_key_file =
+          detail::ResolvePath(*key, "PLEXKEY", base_dir_, handler_);
+    }
+  }
+
+  // DRDAPORT=(ID=port, PORTTMOT=1/100 s, KEEPAV=seconds).
+  void ReadDrdaPort(const ast::Setting& setting) {
+    const ast::ValueList* list = ast::ListOf(setting);
+    if (list == nullptr) {
+      handler_.Fail(*ast::ScalarOf(setting),
+                    "DRDAPORT takes a list: write DRDAPORT=(ID=port)");
+    }
+    Params params(setting, *list, handler_, {"ID", "PORTTMOT", "KEEPAV"});
+    const ast::Value& id = params.Require("ID");
+    DrdaPortConfig port;
+    port.port = static_cast<uint16_t>(
+        ParseNumber(id, "DRDAPORT ID", 0, kMaxPort, handler_));
+    // Port 0 asks for any free port, so several of them do not collide.
+    if (port.port != 0) {
+      for (const DrdaPortConfig& earlier : config_.drda_ports) {
+        if (earlier.port == port.port) {
+          handler_.Fail(id, fmt::format("DRDA port {} is given twice (first "
+                                        "at line {})",
+                                        port.port, earlier.position.line));
+        }
+      }
+    }
+    if (const ast::Value* timeout = params.Find("PORTTMOT")) {
+      port.connect_timeout = FromHundredths(ParseNumber(
+          *timeout, "PORTTMOT (1/100 s)", 1, kMaxHundredths, handler_));
+    }
+    if (const ast::Value* keepalive = params.Find("KEEPAV")) {
+      port.keepalive = std::chrono::seconds(ParseNumber(
+          *keepalive, "KEEPAV (seconds)", kMaxKeepaliveSeconds, handler_));
+    }
+    port.position = handler_.PositionOf(setting);
+    config_.drda_ports.push_back(port);
+  }
+
+  void ReadExit(const ast::Statement& statement) {
+    Params params(statement, handler_,
+                  {"MODULE", "CONFIG", "DEADLINE", "ONFAIL"}, {});
+    const ast::Value& module = params.Require("MODULE");
+    if (module.text.rfind(kBuiltinPrefix, 0) == 0) {
+      if (module.text.size() == kBuiltinPrefix.size()) {
+        handler_.Fail(module, "MODULE 'builtin:' names no exit; write "
+                              "builtin:default or the path of an exit");
+      }
+      config_.exit.module = module.text;  // a name, not a path
+    } else {
+      config_.exit.module =
+          detail::ResolvePath(module, "MODULE", base_dir_, handler_).string();
+    }
+    if (const ast::Value* text = params.Find("CONFIG")) {
+      config_.exit.config = text->text;
+    }
+    if (const ast::Value* deadline = params.Find("DEADLINE")) {
+      config_.exit.deadline = std::chrono::milliseconds(ParseNumber(
+          *deadline, "DEADLINE (milliseconds)", 1, kMaxExitDeadlineMs,
+          handler_));
+    }
+    if (const ast::Value* on_fail = params.Find("ONFAIL")) {
+      std::string action = Upper(on_fail->text);
+      if (action == "REJECT") {
+        config_.exit.on_failure = ExitConfig::OnFailure::kReject;
+      } else if (action == "DEFAULT") {
+        config_.exit.on_failure = ExitConfig::OnFailure::kUseDefaultRule;
+      } else {
+        handler_.Fail(*on_fail, "ONFAIL must be REJECT (refuse the "
+                                "connection) or DEFAULT (route by the "
+                                "default rule)");
+      }
+    }
+  }
+
+  // AUTH(ALIAS=name, USERS=(u1, u2, ...)); USERS=u1 for a single user.
+  void ReadAuth(const ast::Statement& statement) {
+    Params params(statement, handler_, {"ALIAS", "USERS"}, {});
+    const ast::Value& alias = params.Require("ALIAS");
+    CheckImsName(alias, "alias name", handler_);
+    std::string key = Upper(alias.text);
+    if (auto it = auth_nodes_.find(key); it != auth_nodes_.end()) {
+      handler_.Fail(alias, fmt::format(
+          "second AUTH for alias '{}' (aliases ignore case; the first is at "
+          "line {})",
+          alias.text, handler_.PositionOf(*it->second).line));
+    }
+    auth_nodes_.emplace(key, &alias);
+
+    const ast::Setting* users = params.FindSetting("USERS");
+    if (users == nullptr) {
+      handler_.Fail(statement, "AUTH needs USERS=(user, ...)");
+    }
+    std::vector<const ast::Value*> names;
+    if (const ast::ValueList* list = ast::ListOf(*users)) {
+      for (const ast::Param& item : list->items) {
+        const ast::Value* name = AsValue(item);
+        if (name == nullptr) {
+          const ast::Setting* setting = AsSetting(item);
+          const boost::spirit::x3::position_tagged& node =
+              setting != nullptr
+                  ? static_cast<const boost::spirit::x3::position_tagged&>(
+                        *setting)
+                  : *AsStatement(item);
+          handler_.Fail(node, "USERS lists user names, as in USERS=(APP, "
+                              "CLERK)");
+        }
+        names.push_back(name);
+      }
+      if (names.empty()) {
+        handler_.Fail(*list, fmt::format("USERS of alias '{}' lists no user",
+                                         alias.text));
+      }
+    } else {
+      names.push_back(ast::ScalarOf(*users));
+    }
+
+    std::set<std::string>& allowed = config_.alias_users[key];
+    for (const ast::Value* name : names) {
+      if (name->text.empty() || name->text.size() > kMaxUserNameLength) {
+        handler_.Fail(*name, fmt::format("user name must be 1 to {} "
+                                         "characters",
+                                         kMaxUserNameLength));
+      }
+      // With USER statements the router checks sign-ons itself, so a user
+      // none of them defines could never be admitted: most likely a typo.
+      if (!config_.users.empty() && !users_.Defines(name->text)) {
+        handler_.Fail(*name, fmt::format("AUTH names user '{}', but no USER "
+                                         "statement defines it",
+                                         name->text));
+      }
+      if (!allowed.insert(Upper(name->text)).second) {
+        handler_.Fail(*name, fmt::format("user '{}' is listed twice for "
+                                         "alias '{}' (user names ignore "
+                                         "case)",
+                                         name->text, alias.text));
+      }
+    }
+  }
+
+  const ErrorHandler& handler_;
+  const std::filesystem::path base_dir_;
+  RouterConfig config_;
+  detail::UserReader users_{handler_};
+  std::map<std::string, const ast::Value*> auth_nodes_;  // key: upper case
+};
+
+}  // namespace
+
+RouterConfig BuildRouterConfig(const ast::ConfigFile& file,
+                               const ErrorHandler& handler,
+                               const std::filesystem::path& base_dir) {
+  return RouterBuilder(handler, base_dir).Build(file);
+}
+
+}  // namespace drdaplex::config
