@@ -95,7 +95,9 @@ int WritePlexKey(const std::string& file, bool force) {
 int main(int argc, char** argv) {
   CLI::App app{
       "Reads a password (one line of stdin) and prints its SHA-512-crypt hash "
-      "for the PASSWORD of a USER statement in the ODBM configuration."};
+      "for the PASSWORD of a USER statement in an ODBM or router "
+      "configuration; or, with --plex-key, writes the plex key file that "
+      "PLEXKEY= names."};
   std::string user;
   CLI::Option* user_option =
       app.add_option("-u,--user", user,
