@@ -70,6 +70,9 @@ class DssStreamParser {
   Result<std::optional<Dss>> Next();
 
   size_t buffered() const { return end_ - begin_; }
+  // The received bytes not yet returned by Next(), for a caller that stops
+  // parsing and passes the rest of the stream on unchanged.
+  ByteSpan buffered_bytes() const { return ByteSpan(buffer_.data() + begin_, end_ - begin_); }
   // True when the buffer ends exactly at a DSS boundary.
   bool at_boundary() const { return buffered() == 0; }
 
