@@ -100,6 +100,15 @@ std::string OdbmConfig::Render() const {
     if (user.userid_only) text += ", USRIDONL=Y";
     text += ")\n";
   }
+  std::vector<std::string> options;
+  if (!plex_key_file.empty()) options.push_back("PLEXKEY=" + Value(plex_key_file));
+  if (router_only) options.push_back("ROUTERONLY=Y");
+  if (!registry.empty()) options.push_back("REGISTRY=" + Value(registry));
+  if (!options.empty()) {
+    text += "OPTIONS(";
+    for (size_t i = 0; i < options.size(); ++i) text += (i > 0 ? ", " : "") + options[i];
+    text += ")\n";
+  }
   return text;
 }
 

@@ -41,6 +41,12 @@ struct OdbmConfig {
   std::string name = "ODBMB1";
   std::vector<DatastoreConfig> datastores;
   std::vector<UserConfig> users;
+  // OPTIONS: the plex key file (relative to the config file's directory),
+  // ROUTERONLY=Y (sign-on only with a router's pass ticket) and the plex
+  // registry to register with ("host:port"); empty/false = not written.
+  std::string plex_key_file;
+  bool router_only = false;
+  std::string registry;
 
   // The contract's example: ODBM ODBMB1 with datastores IMS1 (aliases IM1A,
   // IO1A) and IMS2 (aliases IM1A, IO2A) sharing `file`; user app, password
