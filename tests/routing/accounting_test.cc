@@ -82,7 +82,8 @@ TEST_F(RoutingTableTest, CountersSurviveAnOdbmLeavingAndReturning) {
   EXPECT_EQ(Find(table_.Rows().odbms, "ODBMB2", "")->connections, 1u);
   table_.Upsert(SeedOdbmB2());
   lease.Release();
-  const OdbmRow* row = Find(table_.Rows().odbms, "ODBMB2", "");
+  const PlexRows rows = table_.Rows();
+  const OdbmRow* row = Find(rows.odbms, "ODBMB2", "");
   EXPECT_EQ(row->connections, 0u);
   EXPECT_EQ(row->total, 1u);
 }

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -87,7 +88,7 @@ class RoutingTableTest : public ::testing::Test {
 
   ExitHolder exit_;  // declared first: the table refers to it
   RoutingTable table_{exit_};
-  static inline uint64_t next_connection_ = 0;
+  static inline std::atomic<uint64_t> next_connection_{0};  // tests route from threads too
 };
 
 }  // namespace drdaplex::router::routing_test

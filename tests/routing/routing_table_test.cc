@@ -13,8 +13,14 @@ namespace {
 
 using Counts = std::map<std::string, int>;
 
-const ExitOdbmInfo* SnapOdbm(const RoutingTable& table, const std::string& name) {
-  return table.Snapshot()->FindOdbm(name);
+// A copy: the snapshot itself may go away with the next table change.
+ExitOdbmInfo SnapOdbm(const RoutingTable& table, const std::string& name) {
+  const ExitOdbmInfo* odbm = table.Snapshot()->FindOdbm(name);
+  if (odbm == nullptr) {
+    ADD_FAILURE() << name << " is not in the snapshot";
+    return {};
+  }
+  return *odbm;
 }
 
 const OdbmRow* FindOdbmRow(const PlexRows& rows, const std::string& name) {
@@ -124,7 +130,7 @@ TEST_F(RoutingTableTest, DepartedOdbmIsNeverChosenAndComesBack) {
   ASSERT_NE(b2, nullptr);
   EXPECT_EQ(b2->status, "DISCONNECTED");
   EXPECT_EQ(b2->reason, "heartbeat-timeout");
-  EXPECT_EQ(SnapOdbm(table_, "ODBMB2")->status, HWSR_ODBM_DISCONNECTED);
+  EXPECT_EQ(SnapOdbm(table_, "ODBMB2").status, HWSR_ODBM_DISCONNECTED);
 
   table_.Upsert(SeedOdbmB2());
   EXPECT_EQ(Where("IO3A"), "ODBMB2/IMS3");
@@ -170,7 +176,7 @@ TEST_F(RoutingTableTest, InactiveDatastoreAndOdbmInTheDescription) {
   b2.active = false;
   table_.Upsert(b2);
   EXPECT_EQ(Where("IO3A"), "!not-routable");
-  EXPECT_EQ(SnapOdbm(table_, "ODBMB2")->status, HWSR_ODBM_INACTIVE);
+  EXPECT_EQ(SnapOdbm(table_, "ODBMB2").status, HWSR_ODBM_INACTIVE);
 }
 
 TEST_F(RoutingTableTest, DescriptionsAreNormalized) {
@@ -184,10 +190,9 @@ TEST_F(RoutingTableTest, DescriptionsAreNormalized) {
   PlexRows rows = table_.Rows();
   ASSERT_NE(FindOdbmRow(rows, "ODBMB3"), nullptr);
   EXPECT_EQ(FindOdbmRow(rows, "ODBMB3")->datastores, 1u);  // repeated and empty names dropped
-  const ExitOdbmInfo* b3 = SnapOdbm(table_, "ODBMB3");
-  ASSERT_NE(b3, nullptr);
-  ASSERT_EQ(b3->aliases.size(), 1u);
-  EXPECT_EQ(b3->aliases[0].name, "IO5A");
+  const ExitOdbmInfo b3 = SnapOdbm(table_, "ODBMB3");
+  ASSERT_EQ(b3.aliases.size(), 1u);
+  EXPECT_EQ(b3.aliases[0].name, "IO5A");
   EXPECT_EQ(Where("io5a"), "ODBMB3/IMS5");
   EXPECT_EQ(Where("XXXX"), "!unknown-alias");
   // Names compare case-insensitively; the registry's spelling is kept.
@@ -203,8 +208,8 @@ TEST_F(RoutingTableTest, StopRouteOfAnAlias) {
   EXPECT_EQ(Where("IO2A"), "ODBMB1/IMS2");
   EXPECT_EQ(Spread("IM1A", 2).size(), 2u);
   // The exit sees it too.
-  const ExitOdbmInfo* b1 = SnapOdbm(table_, "ODBMB1");
-  for (const ExitAliasInfo& alias : b1->aliases) {
+  const ExitOdbmInfo b1 = SnapOdbm(table_, "ODBMB1");
+  for (const ExitAliasInfo& alias : b1.aliases) {
     EXPECT_EQ(alias.active_in_router, alias.name != "IO1A") << alias.name;
   }
   EXPECT_EQ(table_.StartAliasRoute("io1a"), 1u);
@@ -292,8 +297,9 @@ TEST_F(RoutingTableTest, StopAndStartAnOdbm) {
       << r.message;
   EXPECT_EQ(Where("IM1A"), "!not-routable");
   EXPECT_EQ(Spread("", 4), (Counts{{"ODBMB2/IMS3", 2}, {"ODBMB2/IMS4", 2}}));
-  EXPECT_EQ(SnapOdbm(table_, "ODBMB1")->status, HWSR_ODBM_INACTIVE);
-  const OdbmRow* row = FindOdbmRow(table_.Rows(), "ODBMB1");
+  EXPECT_EQ(SnapOdbm(table_, "ODBMB1").status, HWSR_ODBM_INACTIVE);
+  const PlexRows rows = table_.Rows();
+  const OdbmRow* row = FindOdbmRow(rows, "ODBMB1");
   EXPECT_EQ(row->status, "INACTIVE");
   EXPECT_TRUE(row->stopped);
 
@@ -354,7 +360,7 @@ TEST_F(RoutingTableTest, ExcludedOdbmIsSkippedForThatRequestOnly) {
   EXPECT_EQ(seen, (std::set<std::string>{"ODBMB1/IMS1", "ODBMB1/IMS2"}));
   // Nothing sticks: the next request without exclusions may go anywhere.
   EXPECT_EQ(Spread("", 4).size(), 4u);
-  EXPECT_EQ(SnapOdbm(table_, "ODBMB1")->status, HWSR_ODBM_ACTIVE);
+  EXPECT_EQ(SnapOdbm(table_, "ODBMB1").status, HWSR_ODBM_ACTIVE);
 }
 
 }  // namespace
