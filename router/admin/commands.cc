@@ -77,8 +77,8 @@ std::string FormatTime(std::chrono::system_clock::time_point time) {
   const std::time_t seconds = static_cast<std::time_t>(ms.count() / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                      static_cast<int>(ms.count() % 1000));
 }
 
@@ -205,8 +205,8 @@ ordered_json AdminCommands::Execute(const json& request) {
     if (command == "query") return Query(request);
     if (command == "update") return Update(request);
     if (command == "reload-exit") return ReloadExit();
-    return Error(fmt::format("unknown command [{}]; expected query, update or reload-exit",
-                             command));
+    return Error(
+        fmt::format("unknown command [{}]; expected query, update or reload-exit", command));
   } catch (const std::exception& e) {
     return Error(e.what());
   } catch (...) {

@@ -34,9 +34,8 @@
 // from the hooks become {"ok":false,"error":...}.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "router/routing/routing_table.h"

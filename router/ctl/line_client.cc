@@ -10,7 +10,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
-
 #include <charconv>
 
 namespace drdaplex::router::ctl {
@@ -25,8 +24,7 @@ using Clock = std::chrono::steady_clock;
 // and its handler runs before this returns (it refers to the caller's
 // locals).
 template <typename Cancel>
-bool RunUntil(asio::io_context& io, Clock::time_point deadline, const bool& done,
-              Cancel cancel) {
+bool RunUntil(asio::io_context& io, Clock::time_point deadline, const bool& done, Cancel cancel) {
   io.restart();
   const auto left = deadline - Clock::now();
   if (left > Clock::duration::zero()) io.run_for(left);
@@ -61,8 +59,8 @@ std::optional<HostPort> ParseHostPort(std::string_view text, std::string* error)
   }
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (out.host.empty() || port.empty() || ec != std::errc() ||
-      end != port.data() + port.size() || value == 0 || value > 65535) {
+  if (out.host.empty() || port.empty() || ec != std::errc() || end != port.data() + port.size() ||
+      value == 0 || value > 65535) {
     *error = "expected HOST:PORT with a port 1-65535, got [" + std::string(text) + "]";
     return std::nullopt;
   }
@@ -70,8 +68,8 @@ std::optional<HostPort> ParseHostPort(std::string_view text, std::string* error)
   return out;
 }
 
-bool ExchangeLine(const HostPort& server, std::string_view request,
-                  const ExchangeOptions& options, std::string* reply, std::string* error) {
+bool ExchangeLine(const HostPort& server, std::string_view request, const ExchangeOptions& options,
+                  std::string* reply, std::string* error) {
   asio::io_context io;
   tcp::resolver resolver(io);
   tcp::socket socket(io);
@@ -101,10 +99,11 @@ bool ExchangeLine(const HostPort& server, std::string_view request,
     return false;
   }
   done = false;
-  asio::async_connect(socket, endpoints, [&](const boost::system::error_code& e, const tcp::endpoint&) {
-    ec = e;
-    done = true;
-  });
+  asio::async_connect(socket, endpoints,
+                      [&](const boost::system::error_code& e, const tcp::endpoint&) {
+                        ec = e;
+                        done = true;
+                      });
   if (!RunUntil(io, deadline, done, close)) {
     *error = "connecting to " + where + " timed out";
     return false;
@@ -141,13 +140,13 @@ bool ExchangeLine(const HostPort& server, std::string_view request,
                            done = true;
                          });
   if (!RunUntil(io, deadline, done, close)) {
-    *error = "no reply from " + where + " within " + std::to_string(options.timeout.count()) +
-             " ms";
+    *error =
+        "no reply from " + where + " within " + std::to_string(options.timeout.count()) + " ms";
     return false;
   }
   if (ec == asio::error::not_found) {
-    *error = "reply from " + where + " is longer than " + std::to_string(options.max_reply) +
-             " bytes";
+    *error =
+        "reply from " + where + " is longer than " + std::to_string(options.max_reply) + " bytes";
     return false;
   }
   if (ec == asio::error::eof) {

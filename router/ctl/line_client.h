@@ -34,7 +34,7 @@ struct ExchangeOptions {
 // Sends `request` plus '\n' and reads one '\n'-terminated reply line
 // (returned without the newline). False with a reason in *error on any
 // failure: unreachable, timed out, closed early, reply too long.
-bool ExchangeLine(const HostPort& server, std::string_view request,
-                  const ExchangeOptions& options, std::string* reply, std::string* error);
+bool ExchangeLine(const HostPort& server, std::string_view request, const ExchangeOptions& options,
+                  std::string* reply, std::string* error);
 
 }  // namespace drdaplex::router::ctl

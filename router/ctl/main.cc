@@ -15,11 +15,10 @@
 // Exit status: 0 when the reply says ok, 1 when it says not ok (the error
 // goes to stderr), 2 for usage, connection and protocol errors.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -142,8 +141,8 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kOk : kUsageOrConnection;
   }
-  const auto timeout = std::chrono::milliseconds(
-      static_cast<int64_t>(std::llround(timeout_seconds * 1000.0)));
+  const auto timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(std::llround(timeout_seconds * 1000.0)));
 
   auto need_admin = [&]() -> bool {
     if (!admin.empty()) return true;

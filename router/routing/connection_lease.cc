@@ -5,8 +5,7 @@
 
 namespace drdaplex::router {
 
-std::string CounterKey(std::string_view odbm, std::string_view datastore,
-                       std::string_view alias) {
+std::string CounterKey(std::string_view odbm, std::string_view datastore, std::string_view alias) {
   std::string key(odbm);
   if (!datastore.empty() || !alias.empty()) key.append("\x1f").append(datastore);
   if (!alias.empty()) key.append("\x1f").append(alias);

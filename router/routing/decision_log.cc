@@ -7,12 +7,18 @@ namespace drdaplex::router {
 
 std::string_view ToString(RouteFailure failure) {
   switch (failure) {
-    case RouteFailure::kNone: return "none";
-    case RouteFailure::kUnknownAlias: return "unknown-alias";
-    case RouteFailure::kNotRoutable: return "not-routable";
-    case RouteFailure::kRejected: return "rejected";
-    case RouteFailure::kExitFailed: return "exit-failed";
-    case RouteFailure::kNotAuthorized: return "not-authorized";
+    case RouteFailure::kNone:
+      return "none";
+    case RouteFailure::kUnknownAlias:
+      return "unknown-alias";
+    case RouteFailure::kNotRoutable:
+      return "not-routable";
+    case RouteFailure::kRejected:
+      return "rejected";
+    case RouteFailure::kExitFailed:
+      return "exit-failed";
+    case RouteFailure::kNotAuthorized:
+      return "not-authorized";
   }
   return "unknown";
 }
@@ -44,8 +50,8 @@ std::vector<DecisionCount> DecisionLog::Counts() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<DecisionCount> out;
   for (const auto& [key, count] : routed_) {
-    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), RouteFailure::kNone,
-                   count});
+    out.push_back(
+        {std::get<0>(key), std::get<1>(key), std::get<2>(key), RouteFailure::kNone, count});
   }
   for (const auto& [key, count] : failed_) {
     out.push_back({key.first, "", "", key.second, count});

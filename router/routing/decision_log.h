@@ -29,18 +29,18 @@ struct DecisionRecord {
   uint64_t connection_id = 0;
   std::string user;
   std::string client;
-  std::string alias;      // requested (normalized; "" = blank)
-  std::string effective;  // after the exit's override
+  std::string alias;                           // requested (normalized; "" = blank)
+  std::string effective;                       // after the exit's override
   RouteFailure failure = RouteFailure::kNone;  // kNone = routed
-  std::string odbm;       // when routed
-  std::string datastore;  // when routed
-  std::string reason;     // RouteResult::log_reason
+  std::string odbm;                            // when routed
+  std::string datastore;                       // when routed
+  std::string reason;                          // RouteResult::log_reason
 };
 
 struct DecisionCount {
-  std::string alias;      // requested; "" = blank, "(other)" past the bound
-  std::string odbm;       // "" for a failure row
-  std::string datastore;  // "" for a failure row
+  std::string alias;                           // requested; "" = blank, "(other)" past the bound
+  std::string odbm;                            // "" for a failure row
+  std::string datastore;                       // "" for a failure row
   RouteFailure failure = RouteFailure::kNone;  // kNone for a routed row
   uint64_t count = 0;
 };
@@ -51,8 +51,7 @@ class DecisionLog {
   static constexpr size_t kDefaultMaxAliases = 1024;
   static constexpr char kOtherAlias[] = "(other)";
 
-  explicit DecisionLog(size_t history = kDefaultHistory,
-                       size_t max_aliases = kDefaultMaxAliases);
+  explicit DecisionLog(size_t history = kDefaultHistory, size_t max_aliases = kDefaultMaxAliases);
 
   void Record(DecisionRecord record);
   // Routed rows first (by alias, odbm, datastore), then failure rows.
@@ -69,7 +68,7 @@ class DecisionLog {
   mutable std::mutex mu_;
   std::map<RoutedKey, uint64_t> routed_;  // guarded by mu_
   std::map<FailedKey, uint64_t> failed_;  // guarded by mu_
-  std::set<std::string> aliases_;        // guarded by mu_; names counted so far
+  std::set<std::string> aliases_;         // guarded by mu_; names counted so far
   std::deque<DecisionRecord> history_;    // guarded by mu_
 };
 

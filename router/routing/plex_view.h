@@ -13,14 +13,14 @@
 namespace drdaplex::router {
 
 struct DatastoreDescription {
-  std::string name;  // IMS id, e.g. "IMS1"
-  bool active = true;  // the ODBM reports the datastore usable
+  std::string name;                  // IMS id, e.g. "IMS1"
+  bool active = true;                // the ODBM reports the datastore usable
   std::vector<std::string> aliases;  // e.g. "IM1A", "IO1A"; may be empty
 };
 
 struct OdbmDescription {
-  std::string name;     // e.g. "ODBMB1"
-  std::string address;  // host:port the router connects to
+  std::string name;       // e.g. "ODBMB1"
+  std::string address;    // host:port the router connects to
   uint32_t health = 100;  // 0 (unusable) .. 100
   bool active = true;     // false: running but not accepting (INACTIVE)
   std::vector<DatastoreDescription> datastores;

@@ -13,9 +13,9 @@
 namespace drdaplex::router {
 
 struct RouteRequest {
-  std::string alias;     // from ParseRoutingKey; normalized again by Route
-  std::string psb_name;  // passed to the exit as context
-  std::string user_id;   // the authenticated user
+  std::string alias;           // from ParseRoutingKey; normalized again by Route
+  std::string psb_name;        // passed to the exit as context
+  std::string user_id;         // the authenticated user
   std::string client_address;  // "ip:port"
   std::string router_name;
   uint64_t connection_id = 0;
@@ -33,11 +33,11 @@ struct RouteTarget {
 
 enum class RouteFailure {
   kNone,
-  kUnknownAlias,    // no ODBM has the alias or a datastore of that name (RDBNFNRM)
-  kNotRoutable,     // known, but no active owner can take it now (RDBAFLRM)
-  kRejected,        // the routing exit refused the connection (RDBAFLRM)
-  kExitFailed,      // exit failed/timed out/overloaded/invalid, policy kReject (RDBAFLRM)
-  kNotAuthorized,   // the user may not use the effective alias (RDBATHRM)
+  kUnknownAlias,   // no ODBM has the alias or a datastore of that name (RDBNFNRM)
+  kNotRoutable,    // known, but no active owner can take it now (RDBAFLRM)
+  kRejected,       // the routing exit refused the connection (RDBAFLRM)
+  kExitFailed,     // exit failed/timed out/overloaded/invalid, policy kReject (RDBAFLRM)
+  kNotAuthorized,  // the user may not use the effective alias (RDBATHRM)
 };
 
 // "none", "unknown-alias", "not-routable", "rejected", "exit-failed",

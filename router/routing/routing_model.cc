@@ -47,9 +47,9 @@ ModelOdbm BuildOdbm(const std::string& key, const RegisteredOdbm& reg, const Ope
     ds.active = ds_desc.active;
     ds.stopped = stops.DatastoreStopped(key, ds.key);
     ds.routable = odbm.routable() && ds.active && !ds.stopped;
-    ds.status = !reg.connected                  ? HWSR_DATASTORE_DISCONNECTED
-                : (ds.active && !ds.stopped)    ? HWSR_DATASTORE_ACTIVE
-                                                : HWSR_DATASTORE_INACTIVE;
+    ds.status = !reg.connected               ? HWSR_DATASTORE_DISCONNECTED
+                : (ds.active && !ds.stopped) ? HWSR_DATASTORE_ACTIVE
+                                             : HWSR_DATASTORE_INACTIVE;
     if (const CounterBlock* c = FindCounters(counters, CounterKey(key, ds.key))) {
       ds.connections = c->Live();
       ds.total = c->Total();
@@ -178,8 +178,8 @@ std::string DescribeUnroutable(const RoutingModel& model, const std::string& ali
     }
     if (!owner) continue;
     if (!odbm.routable()) {
-      why.push_back(fmt::format("{} is {} ({})", odbm.name, OdbmStatusName(odbm.status),
-                                odbm.reason));
+      why.push_back(
+          fmt::format("{} is {} ({})", odbm.name, OdbmStatusName(odbm.status), odbm.reason));
     } else if (alias.empty()) {
       why.push_back(fmt::format("{} has no active datastore", odbm.name));
     } else {
@@ -199,19 +199,26 @@ std::string DescribeUnroutable(const RoutingModel& model, const std::string& ali
 
 std::string OdbmStatusName(hwsr_odbm_status_t status) {
   switch (status) {
-    case HWSR_ODBM_ACTIVE: return "ACTIVE";
-    case HWSR_ODBM_INACTIVE: return "INACTIVE";
-    case HWSR_ODBM_DISCONNECTED: return "DISCONNECTED";
-    case HWSR_ODBM_UNREACHABLE: return "UNREACHABLE";
+    case HWSR_ODBM_ACTIVE:
+      return "ACTIVE";
+    case HWSR_ODBM_INACTIVE:
+      return "INACTIVE";
+    case HWSR_ODBM_DISCONNECTED:
+      return "DISCONNECTED";
+    case HWSR_ODBM_UNREACHABLE:
+      return "UNREACHABLE";
   }
   return fmt::format("X'{:02X}'", static_cast<unsigned>(status));
 }
 
 std::string DatastoreStatusName(hwsr_datastore_status_t status) {
   switch (status) {
-    case HWSR_DATASTORE_ACTIVE: return "ACTIVE";
-    case HWSR_DATASTORE_INACTIVE: return "INACTIVE";
-    case HWSR_DATASTORE_DISCONNECTED: return "DISCONNECTED";
+    case HWSR_DATASTORE_ACTIVE:
+      return "ACTIVE";
+    case HWSR_DATASTORE_INACTIVE:
+      return "INACTIVE";
+    case HWSR_DATASTORE_DISCONNECTED:
+      return "DISCONNECTED";
   }
   return fmt::format("{}", static_cast<unsigned>(status));
 }

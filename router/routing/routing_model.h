@@ -51,11 +51,11 @@ struct ModelDatastore {
 };
 
 struct ModelAlias {
-  std::string key;         // the alias name (upper case)
-  size_t datastore = 0;    // index into ModelOdbm::datastores
-  bool implicit = false;   // a datastore name used as its own alias
-  bool in_router = true;   // false after STOP(ROUTE)
-  bool routable = false;   // in_router and its datastore routable
+  std::string key;        // the alias name (upper case)
+  size_t datastore = 0;   // index into ModelOdbm::datastores
+  bool implicit = false;  // a datastore name used as its own alias
+  bool in_router = true;  // false after STOP(ROUTE)
+  bool routable = false;  // in_router and its datastore routable
   uint64_t connections = 0;
 };
 

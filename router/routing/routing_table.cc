@@ -18,11 +18,16 @@ std::string AliasText(const std::string& alias) {
 
 std::string_view ExitOutcomeName(ExitOutcome outcome) {
   switch (outcome) {
-    case ExitOutcome::kOk: return "ok";
-    case ExitOutcome::kExitFailed: return "failed";
-    case ExitOutcome::kTimedOut: return "timed out";
-    case ExitOutcome::kInvalidDecision: return "returned an invalid decision";
-    case ExitOutcome::kOverloaded: return "is overloaded";
+    case ExitOutcome::kOk:
+      return "ok";
+    case ExitOutcome::kExitFailed:
+      return "failed";
+    case ExitOutcome::kTimedOut:
+      return "timed out";
+    case ExitOutcome::kInvalidDecision:
+      return "returned an invalid decision";
+    case ExitOutcome::kOverloaded:
+      return "is overloaded";
   }
   return "failed";
 }
@@ -39,8 +44,7 @@ OdbmDescription Normalized(const OdbmDescription& in) {
   for (const DatastoreDescription& ds : in.datastores) {
     const std::string key = NormalizeName(ds.name);
     if (key.empty() || !seen_datastores.insert(key).second) {
-      spdlog::warn("ODBM {}: ignoring datastore [{}] (empty or repeated name)", out.name,
-                   ds.name);
+      spdlog::warn("ODBM {}: ignoring datastore [{}] (empty or repeated name)", out.name, ds.name);
       continue;
     }
     DatastoreDescription clean;
@@ -228,15 +232,15 @@ RouteResult RoutingTable::Decide(const RoutingModel& model, const RoutingPolicy&
   };
 
   std::string effective = alias;
-  const ModelOdbm* only = nullptr;          // the exit chose this ODBM
-  const ModelDatastore* chosen = nullptr;   // ... and this datastore of it
+  const ModelOdbm* only = nullptr;         // the exit chose this ODBM
+  const ModelDatastore* chosen = nullptr;  // ... and this datastore of it
   std::string how = "built-in rule";
   if (!exit_result.ok()) {
     std::string why = fmt::format("routing exit {}: {}", ExitOutcomeName(exit_result.outcome),
                                   exit_result.reason);
     if (policy.on_exit_failure == RoutingPolicy::OnExitFailure::kReject) {
-      spdlog::warn("connection {} for {}: {}; refusing it", request.connection_id,
-                   AliasText(alias), why);
+      spdlog::warn("connection {} for {}: {}; refusing it", request.connection_id, AliasText(alias),
+                   why);
       return fail(RouteFailure::kExitFailed,
                   fmt::format("{}: the routing exit failed; connection refused", AliasText(alias)),
                   std::move(why));
@@ -249,8 +253,8 @@ RouteResult RoutingTable::Decide(const RoutingModel& model, const RoutingPolicy&
     switch (decision.action) {
       case HWSR_REJECT:
         return fail(RouteFailure::kRejected,
-                    fmt::format("{}: connection rejected by the routing exit: {}",
-                                AliasText(alias), decision.message),
+                    fmt::format("{}: connection rejected by the routing exit: {}", AliasText(alias),
+                                decision.message),
                     "rejected by the routing exit: " + decision.message);
       case HWSR_ROUTE_ALIAS:
         effective = NormalizeName(decision.alias);
@@ -261,10 +265,10 @@ RouteResult RoutingTable::Decide(const RoutingModel& model, const RoutingPolicy&
         // exist and are active there.
         only = model.FindOdbm(NormalizeName(decision.odbm));
         if (only == nullptr) {
-          return fail(RouteFailure::kExitFailed,
-                      fmt::format("{}: the routing exit failed; connection refused",
-                                  AliasText(alias)),
-                      fmt::format("exit named ODBM [{}], not in the table", decision.odbm));
+          return fail(
+              RouteFailure::kExitFailed,
+              fmt::format("{}: the routing exit failed; connection refused", AliasText(alias)),
+              fmt::format("exit named ODBM [{}], not in the table", decision.odbm));
         }
         for (const ModelDatastore& ds : only->datastores) {
           if (!decision.datastore.empty() && ds.key == NormalizeName(decision.datastore)) {
@@ -281,10 +285,10 @@ RouteResult RoutingTable::Decide(const RoutingModel& model, const RoutingPolicy&
 
   if (auto it = policy.alias_users.find(effective);
       it != policy.alias_users.end() && !it->second.count(NormalizeName(request.user_id))) {
-    return fail(RouteFailure::kNotAuthorized,
-                fmt::format("user {} is not authorized for {}", request.user_id,
-                            AliasText(effective)),
-                fmt::format("{}; user {} not in the alias's user list", how, request.user_id));
+    return fail(
+        RouteFailure::kNotAuthorized,
+        fmt::format("user {} is not authorized for {}", request.user_id, AliasText(effective)),
+        fmt::format("{}; user {} not in the alias's user list", how, request.user_id));
   }
 
   std::vector<Candidate> candidates;
@@ -299,10 +303,9 @@ RouteResult RoutingTable::Decide(const RoutingModel& model, const RoutingPolicy&
                   fmt::format("{} is not known to any ODBM in the plex", AliasText(effective)),
                   how + "; unknown alias");
     }
-    std::string why = chosen != nullptr
-                          ? fmt::format("datastore {} of {} is not active", chosen->name,
-                                        only->name)
-                          : DescribeUnroutable(model, effective, only);
+    std::string why = chosen != nullptr ? fmt::format("datastore {} of {} is not active",
+                                                      chosen->name, only->name)
+                                        : DescribeUnroutable(model, effective, only);
     return fail(RouteFailure::kNotRoutable,
                 fmt::format("{} is not routable now: {}", AliasText(effective), why),
                 fmt::format("{}; {}", how, why));
@@ -312,8 +315,9 @@ RouteResult RoutingTable::Decide(const RoutingModel& model, const RoutingPolicy&
   // whatever other aliases do in between.
   std::string cursor_key = effective;
   if (only != nullptr) cursor_key += "\x1f" + only->key;
-  const Candidate& pick =
-      candidates.size() == 1 ? candidates[0] : candidates[NextCursor(cursor_key) % candidates.size()];
+  const Candidate& pick = candidates.size() == 1
+                              ? candidates[0]
+                              : candidates[NextCursor(cursor_key) % candidates.size()];
   result.ok = true;
   result.target = {pick.odbm->name, pick.odbm->address, pick.datastore->name, effective};
   result.log_reason = fmt::format("{}: {} -> {}/{} (1 of {})", how, AliasText(effective),
@@ -449,8 +453,7 @@ size_t RoutingTable::UpdateDatastore(std::string_view odbm, std::string_view nam
 size_t RoutingTable::StopAliasRoute(std::string_view name, const std::vector<std::string>& odbms) {
   return UpdateAlias(name, odbms, true);
 }
-size_t RoutingTable::StartAliasRoute(std::string_view name,
-                                     const std::vector<std::string>& odbms) {
+size_t RoutingTable::StartAliasRoute(std::string_view name, const std::vector<std::string>& odbms) {
   return UpdateAlias(name, odbms, false);
 }
 size_t RoutingTable::StopOdbm(std::string_view name) { return UpdateOdbm(name, true); }
@@ -473,18 +476,18 @@ PlexRows RoutingTable::Rows() const {
                           odbm.datastores.size(), odbm.connections, odbm.total, odbm.stopped,
                           odbm.reason});
     for (const ModelDatastore& ds : odbm.datastores) {
-      rows.datastores.push_back({odbm.name, ds.name, DatastoreStatusName(ds.status),
-                                 ds.connections, ds.total, ds.stopped});
+      rows.datastores.push_back({odbm.name, ds.name, DatastoreStatusName(ds.status), ds.connections,
+                                 ds.total, ds.stopped});
     }
     for (const ModelAlias& alias : odbm.aliases) {
       rows.aliases.push_back({alias.key, odbm.name, odbm.datastores[alias.datastore].name,
-                              OdbmStatusName(odbm.status), true, alias.in_router,
-                              alias.routable, alias.connections});
+                              OdbmStatusName(odbm.status), true, alias.in_router, alias.routable,
+                              alias.connections});
     }
   }
   for (const auto& [alias, scope] : model->remembered_alias_stops) {
-    rows.aliases.push_back({alias, fmt::format("{}", fmt::join(scope, ",")), "-", "-", false,
-                            false, false, 0});
+    rows.aliases.push_back(
+        {alias, fmt::format("{}", fmt::join(scope, ",")), "-", "-", false, false, false, 0});
   }
   return rows;
 }

@@ -175,12 +175,12 @@ class RoutingTable {
   DecisionLog log_;
 
   mutable std::mutex mu_;
-  std::shared_ptr<const RoutingPolicy> policy_;   // guarded by mu_
-  std::map<std::string, RegisteredOdbm> odbms_;   // guarded by mu_; key: normalized
-  OperatorStops stops_;                           // guarded by mu_
-  CounterMap counters_;                           // guarded by mu_ (the map, not the blocks)
-  std::map<std::string, uint64_t> cursors_;       // guarded by mu_
-  uint64_t generation_ = 1;                       // guarded by mu_
+  std::shared_ptr<const RoutingPolicy> policy_;        // guarded by mu_
+  std::map<std::string, RegisteredOdbm> odbms_;        // guarded by mu_; key: normalized
+  OperatorStops stops_;                                // guarded by mu_
+  CounterMap counters_;                                // guarded by mu_ (the map, not the blocks)
+  std::map<std::string, uint64_t> cursors_;            // guarded by mu_
+  uint64_t generation_ = 1;                            // guarded by mu_
   mutable std::shared_ptr<const RoutingModel> model_;  // guarded by mu_; cache
   mutable uint64_t model_epoch_ = 0;                   // guarded by mu_
 };

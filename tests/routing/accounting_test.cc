@@ -107,8 +107,7 @@ TEST_F(RoutingTableTest, DecisionCountersAndHistory) {
   auto count_of = [&](const std::string& alias, const std::string& odbm,
                       const std::string& datastore, RouteFailure failure) -> uint64_t {
     for (const DecisionCount& c : counts) {
-      if (c.alias == alias && c.odbm == odbm && c.datastore == datastore &&
-          c.failure == failure) {
+      if (c.alias == alias && c.odbm == odbm && c.datastore == datastore && c.failure == failure) {
         return c.count;
       }
     }
@@ -173,7 +172,7 @@ TEST_F(RoutingTableTest, ConcurrentRoutingKeepsCountsExact) {
           continue;
         }
         held.push_back(table_.Acquire(r.target));
-        if (held.size() > 3) held.erase(held.begin());  // keep a few open
+        if (held.size() > 3) held.erase(held.begin());           // keep a few open
         if (t == 0 && i % 50 == 0) table_.Upsert(SeedOdbmB2());  // generations move too
       }
     });

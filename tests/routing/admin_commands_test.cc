@@ -39,17 +39,16 @@ class AdminCommandsTest : public RoutingTableTest {
 
   std::string reload_error_;
   int reloads_ = 0;
-  AdminCommands commands_{table_, AdminHooks{
-                                      [this] {
-                                        ++reloads_;
-                                        return reload_error_;
-                                      },
-                                      [] {
-                                        ordered_json info;
-                                        info["name"] = "HWS1";
-                                        info["drda_port"] = 6695;
-                                        return info;
-                                      }}};
+  AdminCommands commands_{table_, AdminHooks{[this] {
+                                               ++reloads_;
+                                               return reload_error_;
+                                             },
+                                             [] {
+                                               ordered_json info;
+                                               info["name"] = "HWS1";
+                                               info["drda_port"] = 6695;
+                                               return info;
+                                             }}};
 };
 
 TEST_F(AdminCommandsTest, QueryOdbm) {
@@ -57,9 +56,9 @@ TEST_F(AdminCommandsTest, QueryOdbm) {
   table_.MarkGone("ODBMB2", "heartbeat-timeout");
   ordered_json rows = Rows(R"({"command":"query","type":"odbm"})");
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(Keys(rows[0]), (std::vector<std::string>{"name", "status", "health", "address",
-                                                     "datastores", "connections", "total",
-                                                     "stopped", "reason"}));
+  EXPECT_EQ(Keys(rows[0]),
+            (std::vector<std::string>{"name", "status", "health", "address", "datastores",
+                                      "connections", "total", "stopped", "reason"}));
   EXPECT_EQ(rows[0]["name"], "ODBMB1");
   EXPECT_EQ(rows[0]["status"], "ACTIVE");
   EXPECT_EQ(rows[0]["health"], 100);
@@ -92,19 +91,18 @@ TEST_F(AdminCommandsTest, QueryDatastore) {
 TEST_F(AdminCommandsTest, QueryAliasAndStopRoute) {
   ordered_json rows = Rows(R"({"command":"query","type":"alias","name":"IM1A"})");
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(Keys(rows[0]), (std::vector<std::string>{"alias", "odbm", "datastore", "odbm_status",
-                                                     "in_odbm", "in_router", "routable",
-                                                     "connections"}));
+  EXPECT_EQ(Keys(rows[0]),
+            (std::vector<std::string>{"alias", "odbm", "datastore", "odbm_status", "in_odbm",
+                                      "in_router", "routable", "connections"}));
   EXPECT_EQ(rows[0]["datastore"], "IMS1");
   EXPECT_EQ(rows[1]["datastore"], "IMS2");
   EXPECT_EQ(rows[0]["routable"], true);
 
-  ordered_json reply =
-      Run(R"({"command":"update","type":"alias","name":["IM1A"],"odbm":["ODBMB1"],"action":"stop"})");
+  ordered_json reply = Run(
+      R"({"command":"update","type":"alias","name":["IM1A"],"odbm":["ODBMB1"],"action":"stop"})");
   EXPECT_EQ(reply["ok"], true) << reply.dump();
   EXPECT_EQ(reply["matched"], 1);
-  EXPECT_NE(reply["message"].get<std::string>().find("STOP(ROUTE) alias IM1A"),
-            std::string::npos);
+  EXPECT_NE(reply["message"].get<std::string>().find("STOP(ROUTE) alias IM1A"), std::string::npos);
   rows = Rows(R"({"command":"query","type":"alias","name":"IM1A"})");
   EXPECT_EQ(rows[0]["in_router"], false);
   EXPECT_EQ(rows[0]["routable"], false);
@@ -136,12 +134,12 @@ TEST_F(AdminCommandsTest, UpdateOdbmAndDatastore) {
   ordered_json rows = Rows(R"({"command":"query","type":"odbm","name":"ODBMB2"})");
   EXPECT_EQ(rows[0]["status"], "INACTIVE");
   EXPECT_EQ(rows[0]["stopped"], true);
-  EXPECT_EQ(Run(R"({"command":"update","type":"odbm","name":["ODBMB2"],"action":"start"})")
-                ["matched"],
-            1);
+  EXPECT_EQ(
+      Run(R"({"command":"update","type":"odbm","name":["ODBMB2"],"action":"start"})")["matched"],
+      1);
 
-  reply = Run(
-      R"({"command":"update","type":"datastore","name":["IMS1","IMS2"],"odbm":"ODBMB1","action":"stop"})");
+  reply = Run(R"({"command":"update","type":"datastore","name":["IMS1","IMS2"],
+                  "odbm":"ODBMB1","action":"stop"})");
   EXPECT_EQ(reply["matched"], 2);
   rows = Rows(R"({"command":"query","type":"datastore","odbm":"ODBMB1"})");
   EXPECT_EQ(rows[0]["status"], "INACTIVE");
@@ -175,8 +173,8 @@ TEST_F(AdminCommandsTest, QueryDecisionsAndHistory) {
   rows = Rows(R"({"command":"query","type":"history"})");
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(Keys(rows[0]),
-            (std::vector<std::string>{"time", "connection", "user", "client", "alias",
-                                      "effective", "outcome", "odbm", "datastore", "reason"}));
+            (std::vector<std::string>{"time", "connection", "user", "client", "alias", "effective",
+                                      "outcome", "odbm", "datastore", "reason"}));
   const std::string time = rows[0]["time"];
   EXPECT_EQ(time.size(), 24u) << time;  // 2026-11-22T10:15:02.317Z
   EXPECT_EQ(time.back(), 'Z');
@@ -224,11 +222,10 @@ TEST_F(AdminCommandsTest, BadRequestsGetErrors) {
   EXPECT_NE(ExpectError(json::parse(R"({"command":"query"})")).find("type"), std::string::npos);
   EXPECT_NE(ExpectError(json::parse(R"({"command":"query","type":"users"})")).find("users"),
             std::string::npos);
-  EXPECT_NE(ExpectError(json::parse(R"({"command":"query","type":"odbm","name":[1]})"))
-                .find("name"),
-            std::string::npos);
-  EXPECT_NE(ExpectError(json::parse(R"({"command":"query","type":"odbm","odbm":{}})"))
-                .find("odbm"),
+  EXPECT_NE(
+      ExpectError(json::parse(R"({"command":"query","type":"odbm","name":[1]})")).find("name"),
+      std::string::npos);
+  EXPECT_NE(ExpectError(json::parse(R"({"command":"query","type":"odbm","odbm":{}})")).find("odbm"),
             std::string::npos);
   EXPECT_NE(ExpectError(json::parse(R"({"command":"update","type":"alias","action":"stop"})"))
                 .find("name"),
@@ -252,8 +249,9 @@ TEST_F(AdminCommandsTest, BadRequestsGetErrors) {
       ExpectError(json::parse(R"({"command":"update","type":"port","name":"X","action":"stop"})"))
           .find("port"),
       std::string::npos);
-  EXPECT_NE(ExpectError(json::parse(
-                            R"({"command":"update","type":"odbm","name":"A","odbm":"B","action":"stop"})"))
+  EXPECT_NE(ExpectError(
+                json::parse(
+                    R"({"command":"update","type":"odbm","name":"A","odbm":"B","action":"stop"})"))
                 .find("odbm"),
             std::string::npos);
   // None of it changed the table.

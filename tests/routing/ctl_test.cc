@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -106,8 +109,8 @@ TEST(CtlTest, QueryPrintsATable) {
 
 TEST(CtlTest, QueryFiltersAndOptionsAfterTheSubcommand) {
   ScriptedServer server(R"({"ok":true,"type":"alias","rows":[]})");
-  CommandResult r = Ctl({"query", "alias", "--name", "IO1A", "--name", "IO*", "--odbm",
-                         "ODBMB1", "--admin", server.address()});
+  CommandResult r = Ctl({"query", "alias", "--name", "IO1A", "--name", "IO*", "--odbm", "ODBMB1",
+                         "--admin", server.address()});
   EXPECT_TRUE(r.Success()) << r.Describe();
   EXPECT_EQ(r.stdout_text, "(no rows)\n");
   EXPECT_EQ(server.Request(), json::parse(R"({"command":"query","type":"alias",
@@ -115,9 +118,10 @@ TEST(CtlTest, QueryFiltersAndOptionsAfterTheSubcommand) {
 }
 
 TEST(CtlTest, UpdateSendsTheCommand) {
-  ScriptedServer server(R"({"ok":true,"matched":2,"message":"STOP(ROUTE) alias IO1A: 2 entries matched"})");
-  CommandResult r = Ctl({"--admin", server.address(), "update", "alias", "IO1A", "IO2A",
-                         "--odbm", "ODBMB1", "--stop"});
+  ScriptedServer server(
+      R"({"ok":true,"matched":2,"message":"STOP(ROUTE) alias IO1A: 2 entries matched"})");
+  CommandResult r = Ctl({"--admin", server.address(), "update", "alias", "IO1A", "IO2A", "--odbm",
+                         "ODBMB1", "--stop"});
   EXPECT_TRUE(r.Success()) << r.Describe();
   EXPECT_EQ(r.stdout_text, "matched: 2\nmessage: STOP(ROUTE) alias IO1A: 2 entries matched\n");
   EXPECT_EQ(server.Request(), json::parse(R"({"command":"update","type":"alias",
@@ -143,8 +147,8 @@ TEST(CtlTest, JsonPrintsTheReplyAsReceived) {
 }
 
 TEST(CtlTest, MembersAsksTheRegistry) {
-  ScriptedServer server(
-      R"({"op":"result","ok":true,"rows":[{"kind":"odbm","name":"ODBMB1","datastores":[{"name":"IMS1"}]}]})");
+  ScriptedServer server(R"({"op":"result","ok":true,"rows":[)"
+                        R"({"kind":"odbm","name":"ODBMB1","datastores":[{"name":"IMS1"}]}]})");
   CommandResult r = Ctl({"--registry", server.address(), "members", "--kind", "odbm"});
   EXPECT_TRUE(r.Success()) << r.Describe();
   EXPECT_EQ(r.stdout_text,
@@ -155,8 +159,8 @@ TEST(CtlTest, MembersAsksTheRegistry) {
 
 TEST(CtlTest, RawSendsTheObjectKeepingItsKeyOrder) {
   ScriptedServer server(R"({"ok":true,"message":"routing exit reloaded"})");
-  CommandResult r =
-      Ctl({"--admin", server.address(), "raw", "{ \"command\": \"reload-exit\",\n \"b\": 1, \"a\": 2 }"});
+  CommandResult r = Ctl({"--admin", server.address(), "raw",
+                         "{ \"command\": \"reload-exit\",\n \"b\": 1, \"a\": 2 }"});
   EXPECT_TRUE(r.Success()) << r.Describe();
   EXPECT_EQ(r.stdout_text, "routing exit reloaded\n");
   EXPECT_EQ(server.Request().dump(), R"({"a":2,"b":1,"command":"reload-exit"})");
@@ -193,14 +197,14 @@ TEST(CtlTest, ProtocolAndConnectionErrorsExitTwo) {
 TEST(CtlTest, UsageErrorsExitTwo) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"query", "odbm"},                                      // no --admin
-           {"--admin", "127.0.0.1:1", "query", "users"},            // unknown type
-           {"--admin", "127.0.0.1:1", "update", "alias", "IO1A"},   // neither --stop nor --start
+           {"--admin", "127.0.0.1:1", "query", "users"},           // unknown type
+           {"--admin", "127.0.0.1:1", "update", "alias", "IO1A"},  // neither --stop nor --start
            {"--admin", "127.0.0.1:1", "update", "alias", "IO1A", "--stop", "--start"},
            {"--admin", "127.0.0.1:1", "update", "odbm", "A", "--odbm", "B", "--stop"},
-           {"--admin", "localhost", "query", "odbm"},               // no port
-           {"--admin", "127.0.0.1:70000", "query", "odbm"},         // bad port
-           {"--admin", "127.0.0.1:1", "raw", "[1,2]"},              // not an object
-           {"members"},                                             // no --registry
+           {"--admin", "localhost", "query", "odbm"},        // no port
+           {"--admin", "127.0.0.1:70000", "query", "odbm"},  // bad port
+           {"--admin", "127.0.0.1:1", "raw", "[1,2]"},       // not an object
+           {"members"},                                      // no --registry
            {"frobnicate"},
            {}}) {
     CommandResult r = Ctl(args);

@@ -87,8 +87,8 @@ const hwsr_exit_api_t kScriptApi = {sizeof(hwsr_exit_api_t), HWSR_ABI_VERSION, S
                                     ScriptRoute, ScriptTerm};
 
 const hwsr_magic_t* ScriptMagic() {
-  static const hwsr_magic_t magic = {sizeof(hwsr_magic_t), HWSR_ABI_VERSION_MAJOR,
-                                     HWSR_ABI_VERSION_MINOR, 0, "routing_test", "1"};
+  static const hwsr_magic_t magic = {
+      sizeof(hwsr_magic_t), HWSR_ABI_VERSION_MAJOR, HWSR_ABI_VERSION_MINOR, 0, "routing_test", "1"};
   return &magic;
 }
 
@@ -111,8 +111,8 @@ class RoutingExitTest : public RoutingTableTest {
 TEST_F(RoutingExitTest, BuiltinDefaultLeavesTheChoiceToTheRouter) {
   InstallExit("builtin:default");
   EXPECT_EQ(Where("IO1A"), "ODBMB1/IMS1");
-  EXPECT_EQ(Spread("IM1A", 4), (std::map<std::string, int>{{"ODBMB1/IMS1", 2},
-                                                           {"ODBMB1/IMS2", 2}}));
+  EXPECT_EQ(Spread("IM1A", 4),
+            (std::map<std::string, int>{{"ODBMB1/IMS1", 2}, {"ODBMB1/IMS2", 2}}));
   EXPECT_EQ(Where("ZZZZ"), "!unknown-alias");
 }
 
@@ -121,13 +121,12 @@ TEST_F(RoutingExitTest, ExitRoutingToAnOdbmAppliesTheRuleInsideIt) {
   InstallExit(HWSR_DEFAULT_EXIT_PATH, "mode=rule");
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Where("IO3A"), "ODBMB2/IMS3");
   EXPECT_EQ(Where("IMS4"), "ODBMB2/IMS4");
-  EXPECT_EQ(Spread("IM1A", 4), (std::map<std::string, int>{{"ODBMB1/IMS1", 2},
-                                                           {"ODBMB1/IMS2", 2}}));
+  EXPECT_EQ(Spread("IM1A", 4),
+            (std::map<std::string, int>{{"ODBMB1/IMS1", 2}, {"ODBMB1/IMS2", 2}}));
   // Blank: the exit alternates ODBMs, the router the datastores in each.
-  EXPECT_EQ(Spread("", 8), (std::map<std::string, int>{{"ODBMB1/IMS1", 2},
-                                                       {"ODBMB1/IMS2", 2},
-                                                       {"ODBMB2/IMS3", 2},
-                                                       {"ODBMB2/IMS4", 2}}));
+  EXPECT_EQ(Spread("", 8),
+            (std::map<std::string, int>{
+                {"ODBMB1/IMS1", 2}, {"ODBMB1/IMS2", 2}, {"ODBMB2/IMS3", 2}, {"ODBMB2/IMS4", 2}}));
   RouteResult r = Route("ZZZZ");
   EXPECT_EQ(r.failure, RouteFailure::kRejected);  // this exit refuses what nobody serves
   EXPECT_NE(r.message.find("no active ODBM serves the requested alias"), std::string::npos)
@@ -176,10 +175,9 @@ TEST_F(RoutingExitTest, ExitOverridesTheAlias) {
 
 TEST_F(RoutingExitTest, ExitOverridesToABlankAlias) {
   Script("action=alias;alias=");
-  EXPECT_EQ(Spread("IO1A", 8), (std::map<std::string, int>{{"ODBMB1/IMS1", 2},
-                                                           {"ODBMB1/IMS2", 2},
-                                                           {"ODBMB2/IMS3", 2},
-                                                           {"ODBMB2/IMS4", 2}}));
+  EXPECT_EQ(Spread("IO1A", 8),
+            (std::map<std::string, int>{
+                {"ODBMB1/IMS1", 2}, {"ODBMB1/IMS2", 2}, {"ODBMB2/IMS3", 2}, {"ODBMB2/IMS4", 2}}));
 }
 
 TEST_F(RoutingExitTest, ExitOverrideToAnUnknownAlias) {
@@ -203,8 +201,7 @@ TEST_F(RoutingExitTest, ExitNamesAnOdbmThatDoesNotServeTheAlias) {
   EXPECT_NE(r.message.find("IO3A"), std::string::npos) << r.message;
   EXPECT_NE(r.message.find("ODBMB1 does not serve it"), std::string::npos) << r.message;
   EXPECT_EQ(Where("ZZZZ"), "!unknown-alias");
-  EXPECT_EQ(Spread("", 4), (std::map<std::string, int>{{"ODBMB1/IMS1", 2},
-                                                       {"ODBMB1/IMS2", 2}}));
+  EXPECT_EQ(Spread("", 4), (std::map<std::string, int>{{"ODBMB1/IMS1", 2}, {"ODBMB1/IMS2", 2}}));
 }
 
 TEST_F(RoutingExitTest, ExitNamingAStoppedOdbmIsRefused) {
@@ -221,8 +218,7 @@ TEST_F(RoutingExitTest, ExitSeesTheNormalizedRequestAndTheTable) {
   request.psb_name = "PSB1";
   RouteResult r = table_.Route(request);
   EXPECT_EQ(r.failure, RouteFailure::kRejected);
-  EXPECT_NE(r.message.find("alias=[IO1A] psb=[PSB1] user=[bob]"), std::string::npos)
-      << r.message;
+  EXPECT_NE(r.message.find("alias=[IO1A] psb=[PSB1] user=[bob]"), std::string::npos) << r.message;
   EXPECT_NE(r.message.find("ODBMB1=128/0 IMS1=0 IMS2=0 ODBMB2=128/0"), std::string::npos)
       << r.message;
 

@@ -20,12 +20,18 @@
 namespace drdaplex::router::routing_test {
 
 inline OdbmDescription SeedOdbmB1() {
-  return {"ODBMB1", "127.0.0.1:5001", 100, true,
+  return {"ODBMB1",
+          "127.0.0.1:5001",
+          100,
+          true,
           {{"IMS1", true, {"IM1A", "IO1A"}}, {"IMS2", true, {"IM1A", "IO2A"}}}};
 }
 
 inline OdbmDescription SeedOdbmB2() {
-  return {"ODBMB2", "127.0.0.1:5002", 100, true,
+  return {"ODBMB2",
+          "127.0.0.1:5002",
+          100,
+          true,
           {{"IMS3", true, {"IO3A", "IMS3"}}, {"IMS4", true, {}}}};
 }
 

@@ -54,7 +54,7 @@ TEST(RoutingKeyTest, NameMatching) {
   EXPECT_FALSE(NameMatches("IO*", "IM1A"));
   EXPECT_TRUE(NameMatches("*", "ANYTHING"));
   EXPECT_TRUE(NameMatches("io1a", "IO1A"));
-  EXPECT_FALSE(NameMatches("IO1", "IO1A"));  // no implicit prefix match
+  EXPECT_FALSE(NameMatches("IO1", "IO1A"));   // no implicit prefix match
   EXPECT_TRUE(NameMatches("IO1A*", "IO1A"));  // '*' matches an empty rest
   EXPECT_TRUE(IsWildcard("IO*"));
   EXPECT_TRUE(IsWildcard("* "));

@@ -57,8 +57,8 @@ TEST_F(RoutingTableTest, OtherAliasesDoNotDisturbTheRotation) {
     Where("IO1A");
     Where("");
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"ODBMB1/IMS1", "ODBMB1/IMS2", "ODBMB1/IMS1",
-                                            "ODBMB1/IMS2"}));
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"ODBMB1/IMS1", "ODBMB1/IMS2", "ODBMB1/IMS1", "ODBMB1/IMS2"}));
 }
 
 TEST_F(RoutingTableTest, DatastoreNameWorksAsItsOwnAlias) {
@@ -79,12 +79,11 @@ TEST_F(RoutingTableTest, DatastoreNameWorksAsItsOwnAlias) {
 TEST_F(RoutingTableTest, BlankAliasSpreadsOverEveryDatastore) {
   std::set<std::string> first_four;
   for (int i = 0; i < 4; ++i) first_four.insert(Where(""));
-  EXPECT_EQ(first_four, (std::set<std::string>{"ODBMB1/IMS1", "ODBMB1/IMS2", "ODBMB2/IMS3",
-                                               "ODBMB2/IMS4"}));
-  EXPECT_EQ(Spread("", 40), (Counts{{"ODBMB1/IMS1", 10},
-                                    {"ODBMB1/IMS2", 10},
-                                    {"ODBMB2/IMS3", 10},
-                                    {"ODBMB2/IMS4", 10}}));
+  EXPECT_EQ(first_four,
+            (std::set<std::string>{"ODBMB1/IMS1", "ODBMB1/IMS2", "ODBMB2/IMS3", "ODBMB2/IMS4"}));
+  EXPECT_EQ(
+      Spread("", 40),
+      (Counts{{"ODBMB1/IMS1", 10}, {"ODBMB1/IMS2", 10}, {"ODBMB2/IMS3", 10}, {"ODBMB2/IMS4", 10}}));
   // Blanks are blank.
   EXPECT_EQ(Spread("    ", 4).size(), 4u);
   RouteResult r = Route("");
@@ -168,8 +167,7 @@ TEST_F(RoutingTableTest, InactiveDatastoreAndOdbmInTheDescription) {
   EXPECT_EQ(Spread("IM1A", 4), (Counts{{"ODBMB1/IMS1", 4}}));
   RouteResult r = Route("IO2A");
   EXPECT_EQ(r.failure, RouteFailure::kNotRoutable);
-  EXPECT_NE(r.message.find("datastore IMS2 of ODBMB1 is INACTIVE"), std::string::npos)
-      << r.message;
+  EXPECT_NE(r.message.find("datastore IMS2 of ODBMB1 is INACTIVE"), std::string::npos) << r.message;
   EXPECT_EQ(Spread("", 6), (Counts{{"ODBMB1/IMS1", 2}, {"ODBMB2/IMS3", 2}, {"ODBMB2/IMS4", 2}}));
 
   OdbmDescription b2 = SeedOdbmB2();
@@ -182,11 +180,12 @@ TEST_F(RoutingTableTest, InactiveDatastoreAndOdbmInTheDescription) {
 TEST_F(RoutingTableTest, DescriptionsAreNormalized) {
   table_.Upsert({"", "127.0.0.1:9", 100, true, {{"IMS9", true, {"IO9A"}}}});  // no name
   EXPECT_EQ(table_.Rows().odbms.size(), 2u);
-  table_.Upsert({" ODBMB3 ",
-                 "127.0.0.1:5003",
-                 100,
-                 true,
-                 {{"IMS5", true, {"io5a", "IO5A", " ", ""}}, {"ims5", true, {"XXXX"}}, {"", true, {}}}});
+  table_.Upsert(
+      {" ODBMB3 ",
+       "127.0.0.1:5003",
+       100,
+       true,
+       {{"IMS5", true, {"io5a", "IO5A", " ", ""}}, {"ims5", true, {"XXXX"}}, {"", true, {}}}});
   PlexRows rows = table_.Rows();
   ASSERT_NE(FindOdbmRow(rows, "ODBMB3"), nullptr);
   EXPECT_EQ(FindOdbmRow(rows, "ODBMB3")->datastores, 1u);  // repeated and empty names dropped
@@ -220,7 +219,8 @@ TEST_F(RoutingTableTest, StopRouteInOneOdbmOnly) {
   OdbmDescription b2 = SeedOdbmB2();
   b2.datastores[0].aliases.push_back("IM1A");  // IM1A now also on ODBMB2's IMS3
   table_.Upsert(b2);
-  EXPECT_EQ(Spread("IM1A", 6), (Counts{{"ODBMB1/IMS1", 2}, {"ODBMB1/IMS2", 2}, {"ODBMB2/IMS3", 2}}));
+  EXPECT_EQ(Spread("IM1A", 6),
+            (Counts{{"ODBMB1/IMS1", 2}, {"ODBMB1/IMS2", 2}, {"ODBMB2/IMS3", 2}}));
 
   EXPECT_EQ(table_.StopAliasRoute("IM1A", {"ODBMB1"}), 1u);
   EXPECT_EQ(Spread("IM1A", 3), (Counts{{"ODBMB2/IMS3", 3}}));

@@ -41,7 +41,8 @@ TEST(TableFormatTest, RaggedRowsAndEmptyTables) {
 }
 
 TEST(TableFormatTest, WidthCountsCharactersNotBytes) {
-  ordered_json rows = ordered_json::parse(R"([{"user":"J\u00fcrgen","n":"x"},{"user":"Bob","n":"y"}])");
+  ordered_json rows =
+      ordered_json::parse(R"([{"user":"J\u00fcrgen","n":"x"},{"user":"Bob","n":"y"}])");
   EXPECT_EQ(FormatTable(rows),
             "USER    N\n"
             "J\xC3\xBCrgen  x\n"
