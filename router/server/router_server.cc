@@ -234,6 +234,22 @@ class RouterServer::Session {
   // ODBMTMOT. True once the ODBM accepted; its reply to the client's ACCRDB
   // has then been forwarded.
   awaitable<bool> SignOn(const RouteTarget& target, std::string* failure) {
+    // A hung ODBM (stopped, not dead) accepts TCP in its kernel backlog
+    // and then says nothing: ODBMTMOT bounds the whole sign-on, after which
+    // the connection is routed elsewhere.
+    asio::steady_timer timer(client_.get_executor(), server_.options_.odbm_timeout);
+    deadline_ = Clock::now() + 2 * server_.options_.odbm_timeout;  // backstop only
+    const auto outcome = co_await (TrySignOn(target, failure) ||
+                                   timer.async_wait(asio::redirect_error(use_awaitable, timer_error_)));
+    if (outcome.index() == 0) co_return std::get<0>(outcome);
+    failure_is_final_ = false;
+    *failure = fmt::format("alias {}: ODBM {} at {} did not answer within ODBMTMOT ({} ms)",
+                           target.alias.empty() ? "(blank)" : target.alias, target.odbm,
+                           target.address, server_.options_.odbm_timeout.count());
+    co_return false;
+  }
+
+  awaitable<bool> TrySignOn(const RouteTarget& target, std::string* failure) {
     failure_is_final_ = false;
     const ConnectRequest& request = flow_.request();
     const std::string alias = target.alias.empty() ? "(blank)" : target.alias;
@@ -243,7 +259,6 @@ class RouterServer::Session {
                              target.address);
       co_return false;
     }
-    deadline_ = Clock::now() + server_.options_.odbm_timeout;
     boost::system::error_code ec;
     odbm_ = tcp::socket(client_.get_executor());
     co_await odbm_.async_connect(*endpoint, asio::redirect_error(use_awaitable, ec));
@@ -299,14 +314,31 @@ class RouterServer::Session {
     deadline_ = Clock::now() + server_.options_.idle_timeout;
     const auto ended = co_await (Pump(client_, odbm_, true) || Pump(odbm_, client_, false));
     const bool odbm_failed = std::visit([](bool odbm_side) { return odbm_side; }, ended);
-    if (odbm_failed && monitor_.awaiting_reply()) {
-      // The client is waiting for a reply that will never come: tell it the
-      // conversation is gone, in DRDA terms, instead of a bare close.
-      drda::Bytes reply;
-      monitor_.WriteSessionLost(reply);
-      boost::system::error_code ignored;
-      asio::write(client_, asio::buffer(reply), ignored);
+    if (!odbm_failed) co_return;
+    // The ODBM is gone. Its client gets that in DRDA terms (CMDCHKRM,
+    // session damage) as the reply to the request it is waiting for, or,
+    // when idle, to the next request it sends, rather than a bare close.
+    if (!monitor_.awaiting_reply() && !co_await ReadUntilRequestComplete()) co_return;
+    drda::Bytes reply;
+    monitor_.WriteSessionLost(reply);
+    boost::system::error_code ignored;
+    asio::write(client_, asio::buffer(reply), ignored);
+    spdlog::info("connection {} of user '{}': its ODBM went away; told the client", connection_id_,
+                 flow_.request().user);
+  }
+
+  // Reads (and drops) client bytes until a request chain is complete. False
+  // when the client goes away first; the idle deadline still applies.
+  awaitable<bool> ReadUntilRequestComplete() {
+    std::array<uint8_t, 16 * 1024> buffer;
+    while (!monitor_.awaiting_reply()) {
+      boost::system::error_code ec;
+      const size_t n = co_await client_.async_read_some(asio::buffer(buffer),
+                                                        asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return false;
+      monitor_.FromClient(drda::ByteSpan(buffer.data(), n));
     }
+    co_return true;
   }
 
   // Returns true when the ODBM side ended it (EOF or error reading from or
@@ -360,6 +392,7 @@ class RouterServer::Session {
   std::string client_address_;
   Clock::time_point deadline_;
   bool failure_is_final_ = false;
+  boost::system::error_code timer_error_;
 };
 
 // ----------------------------------------------------------------- server

@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/child_process.h"
+#include "tests/support/java_scenario.h"
 #include "tests/support/odbm_process.h"
 #include "tests/support/paths.h"
 #include "tests/support/polling.h"
@@ -38,30 +39,11 @@ using std::chrono::seconds;
 // A JVM start plus a scenario takes a few seconds; the bound is for a
 // loaded CI machine, not an expectation.
 constexpr auto kClientTimeout = seconds(120);
-constexpr char kTestJar[] = "drdaplex-jdbc-tests.jar";
-
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
-}
-
-// Output of a Check-based scenario (tests/java/Check.java) contains the
-// line "ok <id>" or "ok <id> <detail>".
-bool HasOkLine(const std::string& output, const std::string& id) {
-  for (const std::string& line : Lines(output)) {
-    if (line == "ok " + id || line.rfind("ok " + id + " ", 0) == 0) return true;
-  }
-  return false;
-}
-
-// The first "FAIL ..." line, which names the broken check.
-std::string FailLine(const std::string& output) {
-  for (const std::string& line : Lines(output)) {
-    if (line.rfind("FAIL ", 0) == 0) return line;
-  }
-  return "(no FAIL line)";
 }
 
 class OdbmTest : public ::testing::Test {
@@ -80,26 +62,16 @@ class OdbmTest : public ::testing::Test {
 
   // Runs a scenario program of tests/java against our server.
   CommandResult RunScenario(const std::string& main_class) {
-    return RunCommand({JavaExecutable(), "-cp",
-                       JarPath(kTestJar) + ":" + DerbyJar("derbyclient.jar"), main_class,
-                       std::to_string(odbm_->port()), odbm_->host()},
-                      kClientTimeout);
+    return RunJavaScenario(main_class, {std::to_string(odbm_->port()), odbm_->host()}, kClientTimeout);
   }
 
-  // Passes when the program exited 0 and printed an ok line for every id.
   ::testing::AssertionResult Passed(const CommandResult& result,
                                     const std::vector<std::string>& ids) {
-    std::string missing;
-    for (const std::string& id : ids) {
-      if (!HasOkLine(result.stdout_text, id)) missing += " " + id;
-    }
-    if (result.Success() && missing.empty()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure()
-           << "first failure: " << FailLine(result.stdout_text)
-           << "\nchecks without an ok line:" << (missing.empty() ? " none" : missing)
-           << "\n" << result.Describe() << "server log " << odbm_->log_path()
-           << ":\n" << odbm_->LogTail();
+    ::testing::AssertionResult passed = ScenarioPassed(result, ids);
+    if (!passed) passed << "server log " << odbm_->log_path() << ":\n" << odbm_->LogTail();
+    return passed;
   }
+
 
   TempDir dir_{"drdaplex-it-"};
   std::unique_ptr<OdbmProcess> odbm_;  // Declared after dir_: stopped before it is removed.
@@ -212,15 +184,9 @@ TEST(DemoConfigTest, ServesTheRoutingScenario) {
   std::unique_ptr<OdbmProcess> odbm =
       OdbmProcess::StartWithConfigFile(config, dir.path(), "demo", &error);
   ASSERT_NE(odbm, nullptr) << error;
-  CommandResult result =
-      RunCommand({JavaExecutable(), "-cp", JarPath(kTestJar) + ":" + DerbyJar("derbyclient.jar"),
-                  "RoutingScenario", std::to_string(odbm->port()), odbm->host(), "ODBMB1"},
-                 kClientTimeout);
-  for (const std::string& id : kRoutingChecks) {
-    EXPECT_TRUE(HasOkLine(result.stdout_text, id)) << id;
-  }
-  EXPECT_TRUE(result.Success()) << FailLine(result.stdout_text) << "\n"
-                                << result.Describe() << odbm->LogTail();
+  CommandResult result = RunJavaScenario(
+      "RoutingScenario", {std::to_string(odbm->port()), odbm->host(), "ODBMB1"}, kClientTimeout);
+  EXPECT_TRUE(ScenarioPassed(result, kRoutingChecks)) << odbm->LogTail();
   EXPECT_TRUE(std::filesystem::exists(dir.File("demo.db")))
       << "FILE=demo.db is not relative to the config file's directory";
   EXPECT_TRUE(odbm->Stop());
