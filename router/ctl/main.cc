@@ -8,7 +8,7 @@
 //                (--stop|--start)
 //   drdaplex-ctl --admin HOST:PORT reload-exit
 //   drdaplex-ctl --registry HOST:PORT members [--kind odbm ...]   (no --kind: all)
-//   drdaplex-ctl (--admin|--registry) HOST:PORT raw '<json>'
+//   drdaplex-ctl (--admin|--registry) HOST:PORT raw '<json>'   (--admin wins if both)
 //
 // One JSON request line out, one reply line in. Replies print as text
 // tables (--json: the reply line exactly as received).
