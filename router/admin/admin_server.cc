@@ -1,82 +1,89 @@
-// AdminServer: accept loop and one line-in, line-out coroutine per
-// connection. See admin_server.h for bounds and threading.
+// AdminServer: a net::JsonLineServer whose sessions pass each request line
+// to the handler and send back its answer. See admin_server.h for bounds
+// and threading.
 #include "router/admin/admin_server.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <fmt/format.h>
 
-#include <string>
+#include "net/json_line_server.h"
 
 namespace drdaplex::router {
 
 namespace asio = boost::asio;
+using asio::awaitable;
 using asio::ip::tcp;
+using ReadStatus = net::JsonLineChannel::ReadStatus;
 
-struct AdminServer::State : std::enable_shared_from_this<State> {
+namespace {
+
+nlohmann::json Failure(const std::string& error) { return {{"ok", false}, {"error", error}}; }
+
+net::JsonLineServerOptions ServerOptions(const AdminServerOptions& options) {
+  net::JsonLineServerOptions server;
+  server.max_connections = options.max_connections;
+  server.overload_line = Failure("too many admin connections").dump();
+  server.channel.max_line = options.max_line;
+  return server;
+}
+
+}  // namespace
+
+struct AdminServer::State {
   State(asio::io_context& io, const tcp::endpoint& endpoint, Handler h, AdminServerOptions o)
-      : acceptor(io, endpoint), handler(std::move(h)), options(o) {}
+      : handler(std::move(h)),
+        options(o),
+        server(io, endpoint, ServerOptions(o), [this](std::shared_ptr<net::JsonLineChannel> c) {
+          return Session(this, std::move(c));
+        }) {}
 
-  asio::awaitable<void> Serve(tcp::socket socket) {
-    auto self = shared_from_this();
-    ++connections;
-    std::string buffer;
-    try {
-      for (;;) {
-        const size_t n = co_await asio::async_read_until(
-            socket, asio::dynamic_buffer(buffer, options.max_line), '\n', asio::use_awaitable);
-        const std::string line = buffer.substr(0, n - 1);
-        buffer.erase(0, n);
-        nlohmann::json reply;
-        try {
-          reply = handler(nlohmann::json::parse(line));
-        } catch (const std::exception& e) {
-          reply = {{"ok", false}, {"error", e.what()}};
-        }
-        const std::string out = reply.dump() + "\n";
-        co_await asio::async_write(socket, asio::buffer(out), asio::use_awaitable);
+  // The server stops (and no session starts) before the State goes; running
+  // sessions hold the channel, and reach the State only between reads.
+  static awaitable<void> Session(State* state, std::shared_ptr<net::JsonLineChannel> channel) {
+    channel->ExpireAfter(state->options.idle_timeout);
+    co_await channel->Run(Converse(state, *channel));
+  }
+
+  static awaitable<void> Converse(State* state, net::JsonLineChannel& channel) {
+    size_t errors = 0;
+    for (;;) {
+      net::JsonLineChannel::ReadResult in = co_await channel.Read();
+      if (in.status == ReadStatus::kClosed) co_return;
+      channel.ExpireAfter(state->options.idle_timeout);
+      if (in.status == ReadStatus::kTooLong) {
+        channel.Send(Failure(in.error + "; closing"));
+        co_return;
       }
-    } catch (const std::exception&) {
+      if (in.status == ReadStatus::kInvalid) {
+        channel.Send(Failure(in.error));
+        if (++errors >= state->options.max_consecutive_errors) co_return;
+        continue;
+      }
+      errors = 0;
+      nlohmann::json reply;
+      try {
+        reply = state->handler(in.message);
+      } catch (const std::exception& e) {
+        reply = Failure(e.what());
+      }
+      channel.Send(reply);
     }
-    --connections;
   }
 
-  asio::awaitable<void> AcceptLoop() {
-    auto self = shared_from_this();
-    while (acceptor.is_open()) {
-      boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(
-          asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
-      asio::co_spawn(acceptor.get_executor(), Serve(std::move(socket)), asio::detached);
-    }
-  }
-
-  tcp::acceptor acceptor;
-  Handler handler;
-  AdminServerOptions options;
-  size_t connections = 0;
+  const Handler handler;
+  const AdminServerOptions options;
+  net::JsonLineServer server;
 };
 
 AdminServer::AdminServer(asio::io_context& io, const tcp::endpoint& endpoint, Handler handler,
                          AdminServerOptions options)
-    : state_(std::make_shared<State>(io, endpoint, std::move(handler), options)) {
-  asio::co_spawn(io, state_->AcceptLoop(), asio::detached);
-}
+    : state_(std::make_shared<State>(io, endpoint, std::move(handler), options)) {}
 
-AdminServer::~AdminServer() { Stop(); }
+AdminServer::~AdminServer() = default;
 
-tcp::endpoint AdminServer::endpoint() const { return state_->acceptor.local_endpoint(); }
+tcp::endpoint AdminServer::endpoint() const { return state_->server.endpoint(); }
 
-void AdminServer::Stop() {
-  boost::system::error_code ignored;
-  state_->acceptor.close(ignored);
-}
+void AdminServer::Stop() { state_->server.Stop(); }
 
-size_t AdminServer::connection_count() const { return state_->connections; }
+size_t AdminServer::connection_count() const { return state_->server.connection_count(); }
 
 }  // namespace drdaplex::router
