@@ -195,7 +195,8 @@ class RouterServer::Session {
     RouteRequest route;
     route.alias = key.alias;
     route.psb_name = key.psb_name;
-    route.user_id = request.user;
+    // User ids reach the exit as RACF would give them: upper case.
+    route.user_id = NormalizeName(request.user);
     route.client_address = client_address_;
     route.router_name = server_.options_.router_name;
     route.connection_id = connection_id_;
