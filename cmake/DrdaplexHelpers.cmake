@@ -36,8 +36,11 @@ function(drdaplex_test)
     DRDAPLEX_BINARY_DIR="${PROJECT_BINARY_DIR}"
     DRDAPLEX_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
   include(GoogleTest)
+  # Escaped, or a list of labels would spill into the PROPERTIES pairs
+  # (only the first label kept, TIMEOUT lost).
+  string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300)
+    PROPERTIES LABELS "${labels}" TIMEOUT 300)
 endfunction()
 
 # drdaplex_bench(NAME <name> SRCS <files...> DEPS <targets...>)

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "drda/ddm.h"
 #include "drda/dss_writer.h"
 #include "drdaplex/version.h"
@@ -21,11 +23,29 @@ constexpr uint16_t kPrccnvOutOfOrder = 0x11;
 constexpr uint16_t kPrccnvExcsatFirst = 0x06;
 constexpr uint16_t kPrccnvObjectNotAllowed = 0x03;
 
+// Writes a DSS back to the wire form: one segment when it fits, otherwise
+// a first segment of 32,767 bytes and continuation segments, each with a
+// 2-byte length whose high bit says another one follows.
 void AppendDss(drda::Bytes& out, const drda::Dss& dss) {
+  constexpr size_t kMaxSegment = 0x7FFF;
+  const size_t first_data = std::min(dss.payload.size(), kMaxSegment - 6);
+  size_t left = dss.payload.size() - first_data;
   const size_t at = out.size();
-  out.resize(at + 6 + dss.payload.size());
-  drda::WriteDssHeader(out.data() + at, static_cast<uint16_t>(6 + dss.payload.size()), dss.header);
-  std::copy(dss.payload.begin(), dss.payload.end(), out.begin() + static_cast<long>(at + 6));
+  out.resize(at + 6);
+  drda::WriteDssHeader(out.data() + at, static_cast<uint16_t>(6 + first_data), dss.header);
+  if (left > 0) out[at] |= 0x80;
+  out.insert(out.end(), dss.payload.begin(), dss.payload.begin() + static_cast<long>(first_data));
+  size_t pos = first_data;
+  while (left > 0) {
+    const size_t chunk = std::min(left, kMaxSegment - 2);
+    left -= chunk;
+    const uint16_t header = static_cast<uint16_t>((2 + chunk) | (left > 0 ? 0x8000 : 0));
+    out.push_back(static_cast<uint8_t>(header >> 8));
+    out.push_back(static_cast<uint8_t>(header));
+    out.insert(out.end(), dss.payload.begin() + static_cast<long>(pos),
+               dss.payload.begin() + static_cast<long>(pos + chunk));
+    pos += chunk;
+  }
 }
 
 }  // namespace
@@ -33,10 +53,18 @@ void AppendDss(drda::Bytes& out, const drda::Dss& dss) {
 void MarkLastDssChained(drda::Bytes& bytes) {
   size_t at = 0, last = bytes.size();
   while (at + 6 <= bytes.size()) {
-    const size_t length = (static_cast<size_t>(bytes[at]) << 8 | bytes[at + 1]) & 0x7FFF;
-    if (length < 6) break;
+    const size_t raw = static_cast<size_t>(bytes[at]) << 8 | bytes[at + 1];
+    if ((raw & 0x7FFF) < 6) break;
     last = at;
-    at += length;
+    at += raw & 0x7FFF;
+    // Continuation segments belong to this DSS: skip them.
+    bool continued = (raw & 0x8000) != 0;
+    while (continued && at + 2 <= bytes.size()) {
+      const size_t segment = static_cast<size_t>(bytes[at]) << 8 | bytes[at + 1];
+      if ((segment & 0x7FFF) < 2) return;
+      continued = (segment & 0x8000) != 0;
+      at += segment & 0x7FFF;
+    }
   }
   if (last < bytes.size()) bytes[last + 3] |= drda::kDssChained;
 }
@@ -45,16 +73,18 @@ ClientConnectFlow::ClientConnectFlow(const config::UserRegistry& users, std::str
     : users_(users), server_name_(std::move(server_name)) {}
 
 Step ClientConnectFlow::ProcessChain(const std::vector<drda::Dss>& chain, drda::Bytes& reply) {
+  const size_t reply_start = reply.size();
   drda::DssWriter w(reply);
   Step step = Step::kReply;
   for (size_t i = 0; i < chain.size() && step == Step::kReply; ++i) {
     const drda::Dss& dss = chain[i];
     auto objects = drda::ReadObjects(dss.payload);
     if (!objects || objects->empty()) {
-      w.Finish();
-      ReplyFramingError(objects ? drda::make_error_code(drda::errc::bad_object_length) : objects.error(),
-                        reply);
-      return Step::kClose;
+      // One reply chain: the replies so far, then SYNTAXRM for this DSS.
+      w.BeginGroup();
+      step = ProtocolError(w, dss.header.correlator, cp::SYNTAXRM, cp::SYNERRCD,
+                           static_cast<uint16_t>(drda::SyntaxErrorCode::kDssLengthMismatch));
+      break;
     }
     if (dss.header.type != DssType::kRequest && dss.header.type != DssType::kRequestNoReply) {
       // The connect flow has no command data (encrypted SECTKN included).
@@ -87,8 +117,8 @@ Step ClientConnectFlow::ProcessChain(const std::vector<drda::Dss>& chain, drda::
   if (step == Step::kRoute) {
     // What the router answered in this chain (SECCHKRM) goes out ahead of
     // the ODBM's ACCRDB reply, chained to it.
-    request_.reply_prefix = reply;
-    reply.clear();
+    request_.reply_prefix.assign(reply.begin() + static_cast<long>(reply_start), reply.end());
+    reply.resize(reply_start);
     if (!request_.reply_prefix.empty()) MarkLastDssChained(request_.reply_prefix);
   }
   return step;

@@ -14,11 +14,11 @@ using drda::DssType;
 
 namespace {
 
-// The router's own correlators towards the ODBM; the ACCRDB keeps the
-// client's, so the ODBM's reply to it needs no rewriting.
+// The router's correlators towards the ODBM, rising through the chain.
 constexpr uint16_t kExcsatCorrelator = 1;
 constexpr uint16_t kAccsecCorrelator = 2;
 constexpr uint16_t kSecchkCorrelator = 3;
+constexpr uint16_t kAccrdbCorrelator = 4;
 
 void RawCommand(drda::DssWriter& w, uint16_t correlator, cp::CodePoint code_point,
                 drda::ByteSpan params) {
@@ -36,8 +36,16 @@ drda::Bytes ReplaceParam(drda::ByteSpan params, cp::CodePoint code_point, drda::
   drda::Bytes out;
   drda::ByteWriter writer(out);
   auto put = [&](cp::CodePoint cp, drda::ByteSpan data) {
-    writer.PutU16(static_cast<uint16_t>(4 + data.size()));
-    writer.PutU16(cp);
+    if (4 + data.size() <= 0x7FFF) {
+      writer.PutU16(static_cast<uint16_t>(4 + data.size()));
+      writer.PutU16(cp);
+    } else {
+      // Extended length, as DssWriter writes it: LL 0x8008, the code point,
+      // then four bytes with the length of the data alone.
+      writer.PutU16(0x8008);
+      writer.PutU16(cp);
+      writer.PutU32(static_cast<uint32_t>(data.size()));
+    }
     writer.PutBytes(data);
   };
   bool replaced = false;
@@ -84,7 +92,7 @@ drda::Bytes BuildOdbmOpening(const ConnectRequest& request, std::string_view dat
   drda::WriteSecchk(w, kSecchkCorrelator, secchk, request.charset);
 
   const drda::Bytes rdbnam = drda::EncodeDdmString(std::string(datastore), request.charset);
-  RawCommand(w, request.accrdb_correlator, cp::ACCRDB,
+  RawCommand(w, kAccrdbCorrelator, cp::ACCRDB,
              ReplaceParam(request.accrdb_params, cp::RDBNAM, rdbnam));
   w.Finish();
   if (!request.trailing_dsses.empty()) {
@@ -107,11 +115,25 @@ OdbmOpeningReader::State OdbmOpeningReader::Feed(drda::ByteSpan received) {
       state_ = State::kRefused;
       break;
     }
+    if (replies_seen_ < 3) {
+      state_ = CheckReply(dss);
+      ++replies_seen_;
+      at += *used;
+      continue;
+    }
+    // The reply chain to ACCRDB: back under the client's correlator (the
+    // first segment's header holds it), kept for the client.
+    if (dss.header.correlator == kAccrdbCorrelator) {
+      buffer_[at + 4] = static_cast<uint8_t>(client_correlator_ >> 8);
+      buffer_[at + 5] = static_cast<uint8_t>(client_correlator_);
+    }
+    client_bytes_.insert(client_bytes_.end(), buffer_.begin() + static_cast<long>(at),
+                         buffer_.begin() + static_cast<long>(at + *used));
     at += *used;
-    state_ = CheckReply(dss);
-    if (state_ == State::kNeedMore && ++replies_seen_ == 3) {
+    if (!dss.header.chained) {
       state_ = State::kAccepted;
-      client_bytes_.assign(buffer_.begin() + static_cast<long>(at), buffer_.end());
+      client_bytes_.insert(client_bytes_.end(), buffer_.begin() + static_cast<long>(at), buffer_.end());
+      at = buffer_.size();
     }
   }
   buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(at));

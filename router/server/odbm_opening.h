@@ -6,7 +6,9 @@
 // ODBM trusts the router's authentication, config/pass_ticket.h), then the
 // client's ACCRDB with RDBNAM replaced by the chosen datastore, under the
 // client's correlator, and whatever the client chained after it. One round
-// trip instead of the client's two.
+// trip instead of the client's two. Correlators rise through the chain
+// (1, 2, 3, 4) as DRDA expects; the reply to ACCRDB is handed back under
+// the client's own correlator.
 //
 // OdbmOpeningReader takes the ODBM's replies to the router's three
 // commands off the front of the reply stream and checks them; every byte
@@ -39,11 +41,16 @@ class OdbmOpeningReader {
  public:
   enum class State { kNeedMore, kAccepted, kRefused };
 
-  explicit OdbmOpeningReader(const drda::Limits& limits = {}) : limits_(limits) {}
+  // `client_correlator`: the correlator of the client's ACCRDB, which the
+  // ODBM's reply to it gets back (the router sent it under its own).
+  explicit OdbmOpeningReader(uint16_t client_correlator, const drda::Limits& limits = {})
+      : client_correlator_(client_correlator), limits_(limits) {}
 
-  // Feeds bytes received from the ODBM. Once kAccepted, client_bytes()
-  // holds what followed the router's replies; once kRefused, reason()
-  // says why. Bytes fed after either are ignored.
+  // Feeds bytes received from the ODBM. kAccepted comes once the router's
+  // three replies checked out and the reply chain to ACCRDB is complete:
+  // client_bytes() then holds that chain, under the client's correlator,
+  // and whatever followed it. Once kRefused, reason() says why. Bytes fed
+  // after either are ignored.
   State Feed(drda::ByteSpan received);
 
   const drda::Bytes& client_bytes() const { return client_bytes_; }
@@ -52,6 +59,7 @@ class OdbmOpeningReader {
  private:
   State CheckReply(const drda::Dss& dss);
 
+  const uint16_t client_correlator_;
   drda::Limits limits_;
   drda::Bytes buffer_;
   int replies_seen_ = 0;

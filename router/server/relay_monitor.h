@@ -18,6 +18,12 @@ namespace drdaplex::router {
 
 class RelayMonitor {
  public:
+  // A request the router sent on the client's behalf (its ACCRDB) awaits
+  // its reply under `correlator`.
+  void ExpectReply(uint16_t correlator) {
+    awaiting_reply_ = true;
+    request_correlator_ = correlator;
+  }
   void FromClient(drda::ByteSpan bytes);
   void FromServer(drda::ByteSpan bytes);
 

@@ -1,5 +1,7 @@
 #include "router/server/route_replies.h"
 
+#include <algorithm>
+
 #include "drda/connect.h"
 #include "drda/dss_writer.h"
 #include "drda/sqlca.h"
@@ -28,8 +30,11 @@ void WriteAccessFailure(const ConnectRequest& request, AccessFailure failure,
   drda::Sqlca sqlca;
   sqlca.sqlcode = kConnectionRejectedCode;
   sqlca.sqlstate = std::string(kConnectionRejected);
-  // Bounded: an exit's message ends up here.
-  sqlca.message = std::string(message.substr(0, 512)) + kTokenSeparator + sqlca.sqlstate;
+  // Bounded: an exit's message ends up here. The cut moves back to the
+  // start of a UTF-8 character, never into one.
+  size_t cut = std::min<size_t>(message.size(), 512);
+  while (cut < message.size() && cut > 0 && (static_cast<uint8_t>(message[cut]) & 0xC0) == 0x80) --cut;
+  sqlca.message = std::string(message.substr(0, cut)) + kTokenSeparator + sqlca.sqlstate;
   drda::DssWriter w(out);
   drda::WriteRdbAccessFailure(w, request.accrdb_correlator, ReplyMessageFor(failure),
                               request.rdbnam, sqlca, request.charset);

@@ -274,8 +274,9 @@ class RouterServer::Session {
         context_.plex_key ? config::MakePassTicket(*context_.plex_key, request.user, target.odbm,
                                                    std::chrono::system_clock::now())
                           : std::string();
+    monitor_.ExpectReply(request.accrdb_correlator);
     co_await SendAll(odbm_, BuildOdbmOpening(request, target.datastore, ticket));
-    OdbmOpeningReader reader(context_.limits);
+    OdbmOpeningReader reader(request.accrdb_correlator, context_.limits);
     std::array<uint8_t, 16 * 1024> buffer;
     for (;;) {
       const size_t n = co_await odbm_.async_read_some(asio::buffer(buffer),

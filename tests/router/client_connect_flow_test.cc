@@ -403,8 +403,6 @@ TEST_F(ClientConnectFlowTest, GarbageObjectsGetSyntaxrm) {
   EXPECT_TRUE(ParamsOf(replies_[0]).Has(cp::SYNERRCD));
 }
 
-// BUG (fails): ProcessChain finishes the EXCSATRD as a chain of its own and
-// ReplyFramingError then writes the SYNTAXRM as a second chain.
 TEST_F(ClientConnectFlowTest, GarbageAfterAGoodCommandStillGetsOneReplyChain) {
   // EXCSAT is answered, then the second DSS of the same chain cannot be
   // read. The client sent one chain, so it must get one chain back: the
@@ -569,8 +567,6 @@ TEST_F(ClientConnectFlowTest, DssesChainedAfterAccrdbArePassedOnUnchanged) {
   EXPECT_EQ(Describe(trailing), "3:EXCSQLIMM 3:SQLSTT");
 }
 
-// BUG (fails): AppendDss writes every trailing DSS as one segment, so a DSS
-// over 32,767 bytes gets a truncated length and the bytes cannot be framed.
 TEST_F(ClientConnectFlowTest, LongDssChainedAfterAccrdbIsPassedOnWithItsContinuations) {
   Exchange();
   // A statement longer than one DSS segment: the writer continues it.
@@ -621,8 +617,6 @@ TEST_F(ClientConnectFlowTest, RepliesAreAppendedAfterWhatTheBufferHeld) {
   EXPECT_EQ(Describe(ParseAll(drda::ByteSpan(reply_).subspan(2))), "1:EXCSATRD 2:ACCSECRD");
 }
 
-// BUG (fails): on kRoute the whole buffer, earlier bytes included, moves to
-// reply_prefix and the buffer is cleared.
 TEST_F(ClientConnectFlowTest, RouteLeavesWhatTheBufferHeldBeforeInPlace) {
   // "appends the router's replies": bytes the caller had in the buffer are
   // the caller's, also when the step is kRoute.
@@ -662,8 +656,6 @@ TEST(MarkLastDssChained, EmptyInputStaysEmpty) {
   EXPECT_TRUE(bytes.empty());
 }
 
-// BUG (fails): continuation segments are taken for DSSes, so the chained bit
-// lands in the last segment's data and the DSS header stays unchained.
 TEST(MarkLastDssChained, LastDssWithContinuationSegments) {
   // DssWriter splits a DSS over 32,767 bytes into continuation segments;
   // the function must chain that DSS's header, not poke into its data.

@@ -78,7 +78,7 @@ TEST_F(BuildOdbmOpeningTest, OneChainOfFourCommands) {
   const auto dsses = Opening(request_, "IMS1", kTicket);
   ASSERT_EQ(dsses.size(), 4u) << Describe(dsses);
   // Router's own correlators for its three, the client's for ACCRDB.
-  EXPECT_EQ(Describe(dsses), "1:EXCSAT 2:ACCSEC 3:SECCHK 2:ACCRDB");
+  EXPECT_EQ(Describe(dsses), "1:EXCSAT 2:ACCSEC 3:SECCHK 4:ACCRDB");
   for (const auto& dss : dsses) EXPECT_EQ(dss.header.type, DssType::kRequest);
   EXPECT_TRUE(dsses[0].header.chained);
   EXPECT_TRUE(dsses[1].header.chained);
@@ -171,8 +171,9 @@ TEST_F(BuildOdbmOpeningTest, UserOnlyClientWithATicketSignsOnWithTheTicket) {
 TEST_F(BuildOdbmOpeningTest, AccrdbKeepsEverythingButRdbnam) {
   const auto dsses = Opening(request_, "IMS1", kTicket);
   ASSERT_EQ(dsses.size(), 4u);
-  EXPECT_EQ(dsses[3].header.correlator, request_.accrdb_correlator);
-  EXPECT_EQ(dsses[3].header.correlator, 2);
+  // Correlators rise through the router's chain; the reply goes back to
+  // the client under its own (OdbmOpeningReader).
+  EXPECT_EQ(dsses[3].header.correlator, 4);
   ASSERT_EQ(CodePointOf(dsses[3]), cp::ACCRDB);
   const auto ours = ParamList(FirstObject(dsses[3]).data);
   const auto clients = ParamList(request_.accrdb_params);
@@ -227,7 +228,7 @@ TEST_F(BuildOdbmOpeningTest, DssesTheClientChainedAfterAccrdbFollowUnchanged) {
   request.trailing_dsses = trailing;
   const drda::Bytes bytes = BuildOdbmOpening(request, "IMS1", kTicket);
   const auto dsses = ParseAll(bytes);
-  EXPECT_EQ(Describe(dsses), "1:EXCSAT 2:ACCSEC 3:SECCHK 2:ACCRDB 3:EXCSQLIMM 3:SQLSTT");
+  EXPECT_EQ(Describe(dsses), "1:EXCSAT 2:ACCSEC 3:SECCHK 4:ACCRDB 3:EXCSQLIMM 3:SQLSTT");
   ExpectWellChained(dsses, "opening with trailing DSSes");
   ASSERT_GE(bytes.size(), trailing.size());
   EXPECT_EQ(drda::Bytes(bytes.end() - static_cast<long>(trailing.size()), bytes.end()), trailing);
@@ -281,8 +282,6 @@ TEST(ReplaceParam, ADuplicateParameterIsReplacedOnce) {
             Concat({Param(cp::RDBNAM, drda::AsBytes("IMS1")), b}));
 }
 
-// BUG (fails): every kept parameter is rewritten with a 2-byte length, which
-// overflows for data over 32,763 bytes.
 TEST(ReplaceParam, KeepsAParameterWithAnExtendedLength) {
   // A parameter over 32,763 bytes of data has an extended length
   // (LL 0x8008 + 4 length bytes); "every other parameter byte for byte"
@@ -314,14 +313,15 @@ TEST(ReplaceParam, KeepsAParameterWithAnExtendedLength) {
 // ------------------------------------------------------------- OdbmOpeningReader
 
 // What an ODBM answers to the opening: EXCSATRD, ACCSECRD, SECCHKRM (the
-// router's), then ACCRDBRM + PBSD for the client's ACCRDB (correlator 2).
+// router's), then ACCRDBRM + PBSD for the ACCRDB the router sent under
+// correlator 4 (`accrdb_correlator`; the client's is 2).
 struct OdbmReply {
   drda::Bytes bytes;
   size_t router_end = 0;  // end of the SECCHKRM
 };
 
 OdbmReply MakeOdbmReply(std::optional<uint8_t> accsec_code = std::nullopt,
-                        uint8_t secchk_code = 0) {
+                        uint8_t secchk_code = 0, uint16_t accrdb_correlator = 4) {
   OdbmReply r;
   r.bytes = BuildBytes([&](drda::DssWriter& w) {
     w.BeginGroup();
@@ -337,8 +337,8 @@ OdbmReply MakeOdbmReply(std::optional<uint8_t> accsec_code = std::nullopt,
     w.BeginGroup();
     drda::AccrdbReply accrdbrm;
     accrdbrm.prdid = "CSS10140";
-    drda::WriteAccrdbrm(w, 2, accrdbrm, drda::DdmCharset::kUtf8);
-    w.BeginDss(DssType::kReply, 2);
+    drda::WriteAccrdbrm(w, accrdb_correlator, accrdbrm, drda::DdmCharset::kUtf8);
+    w.BeginDss(DssType::kReply, accrdb_correlator);
     w.BeginObject(cp::PBSD);
     w.ParamU8(cp::PBSD_ISO, 8);
     w.EndObject();
@@ -348,13 +348,18 @@ OdbmReply MakeOdbmReply(std::optional<uint8_t> accsec_code = std::nullopt,
   return r;
 }
 
+// The ACCRDB reply chain as the client must get it: under its correlator 2.
+drda::Bytes ClientTail() {
+  const OdbmReply as_client = MakeOdbmReply(std::nullopt, 0, 2);
+  return drda::Bytes(as_client.bytes.begin() + static_cast<long>(as_client.router_end),
+                     as_client.bytes.end());
+}
+
 TEST(OdbmOpeningReader, AcceptsAndHandsBackTheRest) {
   const OdbmReply reply = MakeOdbmReply();
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   ASSERT_EQ(reader.Feed(reply.bytes), State::kAccepted) << reader.reason();
-  EXPECT_EQ(
-      reader.client_bytes(),
-      drda::Bytes(reply.bytes.begin() + static_cast<long>(reply.router_end), reply.bytes.end()));
+  EXPECT_EQ(reader.client_bytes(), ClientTail());
   const auto dsses = ParseAll(reader.client_bytes());
   EXPECT_EQ(Describe(dsses), "2:ACCRDBRM 2:PBSD");
   EXPECT_TRUE(reader.reason().empty());
@@ -362,30 +367,22 @@ TEST(OdbmOpeningReader, AcceptsAndHandsBackTheRest) {
 
 TEST(OdbmOpeningReader, AnySplitGivesTheSameResult) {
   const OdbmReply reply = MakeOdbmReply();
-  const drda::Bytes tail(reply.bytes.begin() + static_cast<long>(reply.router_end),
-                         reply.bytes.end());
-  for (size_t cut = 0; cut <= reply.bytes.size(); ++cut) {
-    OdbmOpeningReader reader;
+  const drda::Bytes tail = ClientTail();
+  for (size_t cut = 0; cut < reply.bytes.size(); ++cut) {
+    OdbmOpeningReader reader(2);
     const drda::ByteSpan all(reply.bytes);
-    const State first = reader.Feed(all.first(cut));
-    if (cut < reply.router_end) {
-      ASSERT_EQ(first, State::kNeedMore) << "cut " << cut;
-      ASSERT_EQ(reader.Feed(all.subspan(cut)), State::kAccepted)
-          << "cut " << cut << ": " << reader.reason();
-      EXPECT_EQ(reader.client_bytes(), tail) << "cut " << cut;
-    } else {
-      ASSERT_EQ(first, State::kAccepted) << "cut " << cut << ": " << reader.reason();
-      // The bytes after the acceptance are the caller's to relay.
-      drda::Bytes relayed = reader.client_bytes();
-      relayed.insert(relayed.end(), all.begin() + static_cast<long>(cut), all.end());
-      EXPECT_EQ(relayed, tail) << "cut " << cut;
-    }
+    // Accepted only once the whole reply chain to ACCRDB is in, so that all
+    // of it goes back under the client's correlator.
+    ASSERT_EQ(reader.Feed(all.first(cut)), State::kNeedMore) << "cut " << cut;
+    ASSERT_EQ(reader.Feed(all.subspan(cut)), State::kAccepted)
+        << "cut " << cut << ": " << reader.reason();
+    EXPECT_EQ(reader.client_bytes(), tail) << "cut " << cut;
   }
 }
 
-TEST(OdbmOpeningReader, ByteByByteAcceptsExactlyAtTheEndOfSecchkrm) {
+TEST(OdbmOpeningReader, ByteByByteAcceptsExactlyAtTheEndOfTheAccrdbReply) {
   const OdbmReply reply = MakeOdbmReply();
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   size_t i = 0;
   for (; i < reply.bytes.size(); ++i) {
     const State s = reader.Feed(drda::ByteSpan(&reply.bytes[i], 1));
@@ -394,19 +391,19 @@ TEST(OdbmOpeningReader, ByteByByteAcceptsExactlyAtTheEndOfSecchkrm) {
       break;
     }
   }
-  EXPECT_EQ(i + 1, reply.router_end);
-  EXPECT_TRUE(reader.client_bytes().empty());
+  EXPECT_EQ(i + 1, reply.bytes.size());
+  EXPECT_EQ(reader.client_bytes(), ClientTail());
 }
 
 TEST(OdbmOpeningReader, BytesAfterTheVerdictAreIgnored) {
   const OdbmReply reply = MakeOdbmReply();
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   ASSERT_EQ(reader.Feed(reply.bytes), State::kAccepted);
   const drda::Bytes before = reader.client_bytes();
   EXPECT_EQ(reader.Feed(reply.bytes), State::kAccepted);
   EXPECT_EQ(reader.client_bytes(), before);
 
-  OdbmOpeningReader refused;
+  OdbmOpeningReader refused(2);
   const OdbmReply bad = MakeOdbmReply(std::nullopt, 0x13);
   ASSERT_EQ(refused.Feed(bad.bytes), State::kRefused);
   const std::string reason = refused.reason();
@@ -416,7 +413,7 @@ TEST(OdbmOpeningReader, BytesAfterTheVerdictAreIgnored) {
 
 TEST(OdbmOpeningReader, RefusedSecchkNamesItsCode) {
   const OdbmReply reply = MakeOdbmReply(std::nullopt, 0x13);
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   EXPECT_EQ(reader.Feed(reply.bytes), State::kRefused);
   EXPECT_NE(reader.reason().find("SECCHKRM"), std::string::npos) << reader.reason();
   EXPECT_NE(reader.reason().find("SECCHKCD 0x13"), std::string::npos) << reader.reason();
@@ -425,7 +422,7 @@ TEST(OdbmOpeningReader, RefusedSecchkNamesItsCode) {
 
 TEST(OdbmOpeningReader, RefusedSecmecNamesItsCode) {
   const OdbmReply reply = MakeOdbmReply(0x01);
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   EXPECT_EQ(reader.Feed(reply.bytes), State::kRefused);
   EXPECT_NE(reader.reason().find("ACCSECRD"), std::string::npos) << reader.reason();
   EXPECT_NE(reader.reason().find("SECCHKCD 0x01"), std::string::npos) << reader.reason();
@@ -438,7 +435,7 @@ TEST(OdbmOpeningReader, UnexpectedReplyIsRefused) {
     w.ParamU8(cp::SYNERRCD, 0x02);
     drda::EndReplyMessage(w);
   });
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   EXPECT_EQ(reader.Feed(bytes), State::kRefused);
   EXPECT_NE(reader.reason().find("EXCSATRD"), std::string::npos) << reader.reason();
   EXPECT_NE(reader.reason().find("SYNTAXRM"), std::string::npos) << reader.reason();
@@ -451,20 +448,20 @@ TEST(OdbmOpeningReader, RepliesOutOfOrderAreRefused) {
     w.BeginGroup();
     drda::WriteSecchkrm(w, 3, {0, 0});
   });
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   EXPECT_EQ(reader.Feed(bytes), State::kRefused);
   EXPECT_NE(reader.reason().find("ACCSECRD"), std::string::npos) << reader.reason();
 }
 
 TEST(OdbmOpeningReader, UnframableBytesAreRefused) {
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   const drda::Bytes garbage = {0x00, 0x10, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46};
   EXPECT_EQ(reader.Feed(garbage), State::kRefused);
   EXPECT_NE(reader.reason().find("framed"), std::string::npos) << reader.reason();
 }
 
 TEST(OdbmOpeningReader, DssWithoutAnObjectIsRefused) {
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   const drda::Bytes empty_dss = {0x00, 0x06, 0xD0, 0x02, 0x00, 0x01};
   EXPECT_EQ(reader.Feed(empty_dss), State::kRefused);
   EXPECT_FALSE(reader.reason().empty());
@@ -473,7 +470,7 @@ TEST(OdbmOpeningReader, DssWithoutAnObjectIsRefused) {
 TEST(OdbmOpeningReader, OversizedDssIsRefusedUnderItsLimits) {
   drda::Limits limits;
   limits.max_dss_bytes = 64;
-  OdbmOpeningReader reader(limits);
+  OdbmOpeningReader reader(2, limits);
   const drda::Bytes big = BuildBytes([](drda::DssWriter& w) {
     drda::ExcsatReply r;
     r.extnam = std::string(200, 'x');
@@ -484,7 +481,7 @@ TEST(OdbmOpeningReader, OversizedDssIsRefusedUnderItsLimits) {
 }
 
 TEST(OdbmOpeningReader, NothingFedIsNeedMore) {
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(2);
   EXPECT_EQ(reader.Feed({}), State::kNeedMore);
   EXPECT_TRUE(reader.client_bytes().empty());
 }

@@ -63,7 +63,7 @@ class OdbmSignOnTest : public odbm::testing::ProcessorTest {
 
 TEST_F(OdbmSignOnTest, TicketIsAcceptedAndTheClientGetsDerbysReplyShape) {
   const drda::Bytes reply = RunOpening(Ticket(key_));
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   ASSERT_EQ(reader.Feed(reply), State::kAccepted) << reader.reason();
   EXPECT_EQ(processor_->user(), "app");
   EXPECT_EQ(processor_->datastore(), "IMS1");
@@ -89,7 +89,7 @@ TEST_F(OdbmSignOnTest, TicketIsAcceptedAndTheClientGetsDerbysReplyShape) {
 }
 
 TEST_F(OdbmSignOnTest, TheSessionIsUsableAfterwards) {
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   ASSERT_EQ(reader.Feed(RunOpening(Ticket(key_))), State::kAccepted) << reader.reason();
   // The Derby client's next chain (EXCSQLIMM DROP TABLE) gets Derby's shape.
   ASSERT_GE(golden_.requests.size(), 3u);
@@ -102,7 +102,7 @@ TEST_F(OdbmSignOnTest, ReplyFedByteByByte) {
   const drda::Bytes reply = RunOpening(Ticket(key_));
   const size_t router_end = EndOfDsses(reply, 3);
   ASSERT_GT(router_end, 0u);
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   size_t i = 0;
   for (; i < reply.size(); ++i) {
     const State s = reader.Feed(drda::ByteSpan(&reply[i], 1));
@@ -110,15 +110,12 @@ TEST_F(OdbmSignOnTest, ReplyFedByteByByte) {
     ASSERT_EQ(s, State::kAccepted) << reader.reason();
     break;
   }
-  EXPECT_EQ(i + 1, router_end) << "accepted exactly with the SECCHKRM's last byte";
-  // Whatever followed is relayed by the caller.
-  drda::Bytes relayed = reader.client_bytes();
-  relayed.insert(relayed.end(), reply.begin() + static_cast<long>(i + 1), reply.end());
-  EXPECT_EQ(Describe(ParseAll(relayed)), "2:ACCRDBRM 2:PBSD");
+  EXPECT_EQ(i + 1, reply.size()) << "accepted exactly with the ACCRDB reply's last byte";
+  EXPECT_EQ(Describe(ParseAll(reader.client_bytes())), "2:ACCRDBRM 2:PBSD");
 }
 
 TEST_F(OdbmSignOnTest, TicketOfAnotherKeyIsRefused) {
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   EXPECT_EQ(reader.Feed(RunOpening(Ticket(config::PlexKey::Generate()))), State::kRefused);
   EXPECT_NE(reader.reason().find("SECCHKCD 0x13"), std::string::npos) << reader.reason();
   EXPECT_TRUE(reader.client_bytes().empty());
@@ -126,13 +123,13 @@ TEST_F(OdbmSignOnTest, TicketOfAnotherKeyIsRefused) {
 }
 
 TEST_F(OdbmSignOnTest, TicketForAnotherOdbmIsRefused) {
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   EXPECT_EQ(reader.Feed(RunOpening(Ticket(key_, "ODBMB2"))), State::kRefused);
   EXPECT_NE(reader.reason().find("SECCHKCD"), std::string::npos) << reader.reason();
 }
 
 TEST_F(OdbmSignOnTest, ExpiredTicketIsRefused) {
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   EXPECT_EQ(
       reader.Feed(RunOpening(Ticket(key_, "ODBMB1", system_clock::now() - std::chrono::hours(1)))),
       State::kRefused);
@@ -141,18 +138,18 @@ TEST_F(OdbmSignOnTest, ExpiredTicketIsRefused) {
 
 TEST_F(OdbmSignOnTest, ReplayedTicketIsRefused) {
   const std::string ticket = Ticket(key_);
-  OdbmOpeningReader first;
+  OdbmOpeningReader first(request_.accrdb_correlator);
   ASSERT_EQ(first.Feed(RunOpening(ticket)), State::kAccepted) << first.reason();
   // Another connection to the same ODBM with the same ticket.
   odbm::CommandProcessor second_connection(context_);
-  OdbmOpeningReader second;
+  OdbmOpeningReader second(request_.accrdb_correlator);
   EXPECT_EQ(second.Feed(RunOpening(second_connection, request_, "IMS1", ticket)), State::kRefused);
   EXPECT_NE(second.reason().find("SECCHKCD 0x13"), std::string::npos) << second.reason();
 }
 
 TEST_F(OdbmSignOnTest, RouterOnlyOdbmRefusesThePlainPassword) {
   ASSERT_EQ(request_.password, std::optional<std::string>("secret"));
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   EXPECT_EQ(reader.Feed(RunOpening("")), State::kRefused);
   EXPECT_NE(reader.reason().find("SECCHKCD 0x13"), std::string::npos) << reader.reason();
 }
@@ -160,7 +157,7 @@ TEST_F(OdbmSignOnTest, RouterOnlyOdbmRefusesThePlainPassword) {
 TEST_F(OdbmSignOnTest, OdbmWithoutPlexKeyTakesTheClientsPassword) {
   context_.tickets = nullptr;
   context_.router_only = false;
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   ASSERT_EQ(reader.Feed(RunOpening("")), State::kAccepted) << reader.reason();
   EXPECT_EQ(Describe(ParseAll(reader.client_bytes())), "2:ACCRDBRM 2:PBSD");
 }
@@ -170,7 +167,7 @@ TEST_F(OdbmSignOnTest, OdbmWithoutPlexKeyChecksThePasswordAgain) {
   context_.router_only = false;
   ConnectRequest request = request_;
   request.password = "not-the-odbms-password";
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   EXPECT_EQ(reader.Feed(RunOpening(*processor_, request, "IMS1", "")), State::kRefused);
   EXPECT_NE(reader.reason().find("SECCHKCD 0x13"), std::string::npos) << reader.reason();
 }
@@ -188,7 +185,7 @@ TEST_F(OdbmSignOnTest, EbcdicSessionSignsOnToo) {
                 SecchkAccrdbChain("app", "secret", "IM1A", 3, drda::DdmCharset::kEbcdic), ignored),
             ClientConnectFlow::Step::kRoute);
   ASSERT_EQ(flow.request().charset, drda::DdmCharset::kEbcdic);
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   ASSERT_EQ(reader.Feed(RunOpening(*processor_, flow.request(), "IMS2", Ticket(key_))),
             State::kAccepted)
       << reader.reason();
@@ -199,7 +196,7 @@ TEST_F(OdbmSignOnTest, EbcdicSessionSignsOnToo) {
 
 TEST_F(OdbmSignOnTest, UnknownDatastoreReachesTheClientAsRdbnfnrm) {
   // The sign-on itself succeeds; the ACCRDB's failure is the client's reply.
-  OdbmOpeningReader reader;
+  OdbmOpeningReader reader(request_.accrdb_correlator);
   ASSERT_EQ(reader.Feed(RunOpening(*processor_, request_, "NOSUCHDS", Ticket(key_))),
             State::kAccepted)
       << reader.reason();

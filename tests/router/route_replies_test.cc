@@ -196,7 +196,6 @@ bool IsUtf8(std::string_view s) {
   return true;
 }
 
-// BUG (fails): message.substr(0, 512) can end inside a multi-byte character.
 TEST_F(RouteRepliesTest, BoundingALongMessageKeepsItUtf8) {
   // An exit's message in any language: the bound must not cut a character
   // in two (the Derby client decodes SQLERRMC as UTF-8).
