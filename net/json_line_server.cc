@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "net/endpoint.h"
+#include "net/socket_options.h"
 
 namespace drdaplex::net {
 
@@ -85,7 +86,7 @@ awaitable<void> JsonLineServer::AcceptLoop(std::shared_ptr<State> state) {
       Refuse(std::move(socket), state->options.overload_line);
       continue;
     }
-    socket.set_option(tcp::no_delay(true), ec);
+    TuneConnection(socket);
     auto channel = std::make_shared<JsonLineChannel>(std::move(socket), state->options.channel);
     asio::co_spawn(state->acceptor.get_executor(), Serve(state, std::move(channel)), asio::detached);
   }

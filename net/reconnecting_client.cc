@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "net/endpoint.h"
+#include "net/socket_options.h"
 
 namespace drdaplex::net {
 
@@ -121,7 +122,7 @@ awaitable<void> ReconnectingClient::Loop(std::shared_ptr<State> state) {
     if (s.stopped) break;
     if (first.index() == 1) connect_error = asio::error::timed_out;
     if (!connect_error) {
-      s.socket.set_option(tcp::no_delay(true), connect_error);
+      TuneConnection(s.socket);
       s.channel = std::make_shared<JsonLineChannel>(std::move(s.socket), s.options.channel);
       auto reason = JsonLineChannel::EndReason::kClosedLocally;
       try {
