@@ -16,7 +16,9 @@ using ReadStatus = net::JsonLineChannel::ReadStatus;
 
 namespace {
 
-nlohmann::json Failure(const std::string& error) { return {{"ok", false}, {"error", error}}; }
+nlohmann::ordered_json Failure(const std::string& error) {
+  return {{"ok", false}, {"error", error}};
+}
 
 net::JsonLineServerOptions ServerOptions(const AdminServerOptions& options) {
   net::JsonLineServerOptions server;
@@ -59,7 +61,7 @@ struct AdminServer::State {
         continue;
       }
       errors = 0;
-      nlohmann::json reply;
+      nlohmann::ordered_json reply;
       try {
         reply = state->handler(in.message);
       } catch (const std::exception& e) {

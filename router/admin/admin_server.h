@@ -40,7 +40,9 @@ class AdminServer {
  public:
   // One request in, one response out. An exception becomes
   // {"ok":false,"error":"<what()>"}; the connection stays open.
-  using Handler = std::function<nlohmann::json(const nlohmann::json& request)>;
+  // The reply keeps the handler's key order (operators read it as table
+  // columns).
+  using Handler = std::function<nlohmann::ordered_json(const nlohmann::json& request)>;
 
   // Binds and listens at once (port 0: any free port); throws
   // boost::system::system_error when it cannot.

@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
   try {
     admin_server = std::make_unique<router::AdminServer>(
         control, EndpointOrExit(config.admin_address, "TCPIP ADMIN"),
-        [&](const nlohmann::json& request) -> nlohmann::json { return commands.Execute(request); });
+        [&](const nlohmann::json& request) { return commands.Execute(request); });
   } catch (const boost::system::system_error& e) {
     fmt::print(stderr, "drdaplex-router: cannot open the operator socket: {}\n", e.what());
     return 1;
