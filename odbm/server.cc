@@ -7,7 +7,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <span>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "drda/dss.h"
+#include "net/session_io.h"
 
 namespace drdaplex::odbm {
 
@@ -107,23 +107,9 @@ class Server::Session {
     }
   }
 
-  // Writes the reply. The socket is non-blocking, so a reply the kernel
-  // takes whole (nearly all of them) goes out right here; only a remainder
-  // waits in async_write. Saves asio's deferred completion and with it one
-  // scheduler round and one epoll_wait per request (measured with strace).
-  awaitable<void> Send(const drda::Bytes& reply) {
-    size_t sent = 0;
-    while (sent < reply.size()) {
-      boost::system::error_code ec;
-      const size_t n = socket_.write_some(asio::buffer(reply.data() + sent, reply.size() - sent), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-      if (ec) throw boost::system::system_error(ec);
-      sent += n;
-    }
-    if (sent < reply.size()) {
-      co_await asio::async_write(socket_, asio::buffer(reply.data() + sent, reply.size() - sent), use_awaitable);
-    }
-  }
+  // The socket is non-blocking, so a reply the kernel takes whole (nearly
+  // all of them) goes out right here (net::WriteAll).
+  awaitable<void> Send(const drda::Bytes& reply) { co_await net::WriteAll(socket_, reply); }
 
   // Polls the socket for up to options.spin while the reply's requester is
   // likely to answer at once. Returns the bytes read, or 0 (nothing came, or
@@ -153,16 +139,8 @@ class Server::Session {
 
   // Ends the session when the deadline passes; Serve moves the deadline.
   awaitable<void> Watchdog() {
-    asio::steady_timer timer(socket_.get_executor());
-    for (;;) {
-      timer.expires_at(deadline_);
-      boost::system::error_code ec;
-      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-      if (Clock::now() >= deadline_) {
-        spdlog::info("closing connection of user '{}': timed out", processor_.user());
-        co_return;
-      }
-    }
+    co_await net::RunUntil(deadline_);
+    spdlog::info("closing connection of user '{}': timed out", processor_.user());
   }
 
   Server& server_;
@@ -211,15 +189,7 @@ void Server::Accept() {
           },
           [this](std::exception_ptr e) {
             --active_;
-            if (!e) return;
-            try {
-              std::rethrow_exception(e);
-            } catch (const boost::system::system_error& se) {
-              // Peer resets and the like end one connection, nothing more.
-              spdlog::debug("connection ended: {}", se.what());
-            } catch (const std::exception& ex) {
-              spdlog::error("connection ended by an internal error: {}", ex.what());
-            }
+            net::LogSessionEnd(e);
           });
     }
     Accept();

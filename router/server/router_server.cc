@@ -9,7 +9,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -20,6 +19,7 @@
 #include "drda/connect.h"
 #include "drda/dss.h"
 #include "net/endpoint.h"
+#include "net/session_io.h"
 #include "router/routing/routing_key.h"
 #include "router/server/client_connect_flow.h"
 #include "router/server/odbm_opening.h"
@@ -47,23 +47,6 @@ AccessFailure AccessFailureFor(RouteFailure failure) {
     case RouteFailure::kUnknownAlias: return AccessFailure::kUnknownDatabase;
     case RouteFailure::kNotAuthorized: return AccessFailure::kNotAuthorized;
     default: return AccessFailure::kAccessFailed;
-  }
-}
-
-// Writes all of `data`: a non-blocking write first (nearly always enough),
-// async_write for a remainder.
-awaitable<void> SendAll(tcp::socket& socket, drda::ByteSpan data) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    boost::system::error_code ec;
-    const size_t n = socket.write_some(asio::buffer(data.data() + sent, data.size() - sent), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-    if (ec) throw boost::system::system_error(ec);
-    sent += n;
-  }
-  if (sent < data.size()) {
-    co_await asio::async_write(socket, asio::buffer(data.data() + sent, data.size() - sent),
-                               use_awaitable);
   }
 }
 
@@ -154,7 +137,7 @@ class RouterServer::Session {
         if (!next) {
           reply.clear();
           flow_.ReplyFramingError(next.error(), reply);
-          co_await SendAll(client_, reply);
+          co_await net::WriteAll(client_, reply);
           co_return false;
         }
         if (*next) {
@@ -165,7 +148,7 @@ class RouterServer::Session {
               chain_bytes > context_.limits.max_chain_bytes) {
             reply.clear();
             flow_.ReplyFramingError(drda::make_error_code(drda::errc::too_large), reply);
-            co_await SendAll(client_, reply);
+            co_await net::WriteAll(client_, reply);
             co_return false;
           }
           if (last) break;
@@ -180,7 +163,7 @@ class RouterServer::Session {
       }
       reply.clear();
       const auto step = flow_.ProcessChain(chain, reply);
-      if (!reply.empty()) co_await SendAll(client_, reply);
+      if (!reply.empty()) co_await net::WriteAll(client_, reply);
       if (step == ClientConnectFlow::Step::kClose) co_return false;
       if (step == ClientConnectFlow::Step::kRoute) co_return true;
     }
@@ -228,7 +211,7 @@ class RouterServer::Session {
   awaitable<void> Refuse(AccessFailure failure, const std::string& message) {
     drda::Bytes reply;
     WriteAccessFailure(flow_.request(), failure, message, reply);
-    co_await SendAll(client_, reply);
+    co_await net::WriteAll(client_, reply);
   }
 
   // Connects to the target ODBM and runs the router's sign-on, all within
@@ -275,7 +258,7 @@ class RouterServer::Session {
                                                    std::chrono::system_clock::now())
                           : std::string();
     monitor_.ExpectReply(request.accrdb_correlator);
-    co_await SendAll(odbm_, BuildOdbmOpening(request, target.datastore, ticket));
+    co_await net::WriteAll(odbm_, BuildOdbmOpening(request, target.datastore, ticket));
     OdbmOpeningReader reader(request.accrdb_correlator, context_.limits);
     std::array<uint8_t, 16 * 1024> buffer;
     for (;;) {
@@ -299,12 +282,12 @@ class RouterServer::Session {
       drda::Bytes to_client = request.reply_prefix;
       to_client.insert(to_client.end(), reader.client_bytes().begin(), reader.client_bytes().end());
       monitor_.FromServer(reader.client_bytes());
-      co_await SendAll(client_, to_client);
+      co_await net::WriteAll(client_, to_client);
       // Bytes the client sent ahead (none for the Derby client) follow.
       const drda::ByteSpan ahead = parser_.buffered_bytes();
       if (!ahead.empty()) {
         monitor_.FromClient(ahead);
-        co_await SendAll(odbm_, ahead);
+        co_await net::WriteAll(odbm_, ahead);
       }
       co_return true;
     }
@@ -360,7 +343,7 @@ class RouterServer::Session {
       }
       deadline_ = Clock::now() + server_.options_.idle_timeout;
       try {
-        co_await SendAll(to, data);
+        co_await net::WriteAll(to, data);
       } catch (const boost::system::system_error&) {
         co_return from_client;
       }
@@ -369,17 +352,9 @@ class RouterServer::Session {
 
   // Ends the session when the deadline passes; the phases move it.
   awaitable<void> Watchdog() {
-    asio::steady_timer timer(client_.get_executor());
-    for (;;) {
-      timer.expires_at(deadline_);
-      boost::system::error_code ec;
-      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-      if (Clock::now() >= deadline_) {
-        spdlog::info("closing connection {} of user '{}' from {}: timed out", connection_id_,
-                     flow_.request().user, client_address_);
-        co_return;
-      }
-    }
+    co_await net::RunUntil(deadline_);
+    spdlog::info("closing connection {} of user '{}' from {}: timed out", connection_id_,
+                 flow_.request().user, client_address_);
   }
 
   RouterServer& server_;
@@ -456,14 +431,7 @@ void RouterServer::Accept(size_t listener) {
           },
           [this](std::exception_ptr e) {
             --active_;
-            if (!e) return;
-            try {
-              std::rethrow_exception(e);
-            } catch (const boost::system::system_error& se) {
-              spdlog::debug("connection ended: {}", se.what());
-            } catch (const std::exception& ex) {
-              spdlog::error("connection ended by an internal error: {}", ex.what());
-            }
+            net::LogSessionEnd(e);
           });
     }
     Accept(listener);
