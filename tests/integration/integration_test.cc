@@ -16,7 +16,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -27,8 +26,8 @@
 #include "tests/support/child_process.h"
 #include "tests/support/java_scenario.h"
 #include "tests/support/odbm_process.h"
+#include "tests/support/packet_capture.h"
 #include "tests/support/paths.h"
-#include "tests/support/polling.h"
 #include "tests/support/temp_dir.h"
 
 namespace drdaplex::testing {
@@ -238,134 +237,28 @@ TEST(TwoOdbmsTest, ShareOneSqliteFileByAbsolutePath) {
   for (auto& odbm : odbms) EXPECT_TRUE(odbm->Stop());
 }
 
-// Captures the loopback traffic of one server port with dumpcap while the
+// Captures the loopback traffic of the server port with dumpcap while the
 // golden and authentication scenarios run, then has tshark decode it.
-class CaptureTest : public OdbmTest {
- protected:
-  void SetUp() override {
-    OdbmTest::SetUp();
-    if (HasFatalFailure()) return;
-    // A UDP socket of our own: its datagrams mark points in the capture.
-    marker_fd_ = socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_GE(marker_fd_, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(bind(marker_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-    socklen_t length = sizeof(marker_address_);
-    ASSERT_EQ(getsockname(marker_fd_, reinterpret_cast<sockaddr*>(&marker_address_), &length), 0);
-  }
-
-  void TearDown() override {
-    if (marker_fd_ >= 0) close(marker_fd_);
-    OdbmTest::TearDown();
-  }
-
-  int marker_port() const { return ntohs(marker_address_.sin_port); }
-
-  // Sends a marker datagram to ourselves until dumpcap has written it to the
-  // capture file. dumpcap writing to "-" flushes after every packet, and
-  // loopback packets reach the capture in the order they were sent, so once
-  // the marker is in the file, so is everything sent before it.
-  ::testing::AssertionResult Mark(const std::string& pcap, const std::string& tag,
-                                  ChildProcess& capture) {
-    std::string marker = "DRDAPLEX-CAPTURE-MARKER-" + tag + "-" +
-                         std::to_string(std::random_device{}());
-    auto last_sent = std::chrono::steady_clock::time_point();
-    bool seen = PollUntil(
-        [&] {
-          auto now = std::chrono::steady_clock::now();
-          if (now - last_sent > std::chrono::milliseconds(500)) {
-            sendto(marker_fd_, marker.data(), marker.size(), 0,
-                   reinterpret_cast<const sockaddr*>(&marker_address_), sizeof(marker_address_));
-            last_sent = now;
-          }
-          return ReadFileOrEmpty(pcap).find(marker) != std::string::npos ||
-                 !capture.IsRunning();
-        },
-        seconds(15));
-    if (seen && capture.IsRunning()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure()
-           << "marker '" << tag << "' never reached " << pcap << "; dumpcap "
-           << (capture.IsRunning() ? "running" : capture.status()->ToString()) << ", log:\n"
-           << ReadFileOrEmpty(capture.options().stderr_path);
-  }
-
-  int marker_fd_ = -1;
-  sockaddr_in marker_address_{};
-};
+class CaptureTest : public OdbmTest {};
 
 TEST_F(CaptureTest, TsharkDecodesWellFormedDrda) {
-  const std::string dumpcap = FindExecutable("dumpcap");
-  const std::string tshark = FindExecutable("tshark");
-  if (dumpcap.empty() || tshark.empty()) {
-    GTEST_SKIP() << "dumpcap/tshark not installed (Debian package tshark)";
-  }
-  const std::string pcap = dir_.File("capture.pcapng");
-  const std::string capture_log = dir_.File("dumpcap.log");
-  ChildOptions options;
-  options.argv = {dumpcap, "-i", "lo", "-f",
-                  "tcp port " + std::to_string(odbm_->port()) + " or udp port " +
-                      std::to_string(marker_port()),
-                  "-w", "-"};
-  options.stdout_path = pcap;
-  options.stderr_path = capture_log;
-  std::string error;
-  std::unique_ptr<ChildProcess> capture = ChildProcess::Start(options, &error);
+  std::string skip_reason, error;
+  std::unique_ptr<PacketCapture> capture =
+      PacketCapture::Start({odbm_->port()}, dir_.File("capture.pcapng"), &skip_reason, &error);
+  if (!skip_reason.empty()) GTEST_SKIP() << skip_reason;
   ASSERT_NE(capture, nullptr) << error;
-
-  PollUntil(
-      [&] {
-        return ReadFileOrEmpty(capture_log).find("Capturing on") != std::string::npos ||
-               !capture->IsRunning();
-      },
-      seconds(15));
-  if (!capture->IsRunning()) {
-    std::string log = ReadFileOrEmpty(capture_log);
-    if (geteuid() != 0 || log.find("ermission") != std::string::npos ||
-        log.find("not permitted") != std::string::npos) {
-      GTEST_SKIP() << "cannot capture on lo here (run as root in CI): " << log;
-    }
-    FAIL() << "dumpcap exited (" << capture->status()->ToString() << "):\n" << log;
-  }
-  ASSERT_NE(ReadFileOrEmpty(capture_log).find("Capturing on"), std::string::npos)
-      << ReadFileOrEmpty(capture_log);
-  ASSERT_TRUE(Mark(pcap, "start", *capture));  // The capture really sees packets.
 
   EXPECT_TRUE(Passed(RunScenario("GoldenScenario"), kGoldenChecks));
   EXPECT_TRUE(Passed(RunScenario("AuthScenario"), kAuthChecks));
+  ASSERT_TRUE(capture->Stop());
 
-  ASSERT_TRUE(Mark(pcap, "end", *capture));
-  capture->Kill(SIGINT);
-  std::optional<ExitStatus> status = capture->Wait(seconds(15));
-  ASSERT_TRUE(status.has_value()) << "dumpcap ignored SIGINT";
-  EXPECT_TRUE(status->Success()) << status->ToString() << "\n" << ReadFileOrEmpty(capture_log);
-
-  // tshark's DRDA dissector is heuristic: no "-d tcp.port==...,drda".
-  CommandResult drda = RunCommand({tshark, "-r", pcap, "-Y", "drda"}, kClientTimeout);
-  ASSERT_TRUE(drda.Success()) << drda.Describe();
-  size_t drda_packets = Lines(drda.stdout_text).size();
-  EXPECT_GE(drda_packets, 30u) << "tshark recognised too few DRDA packets\n" << drda.Describe();
-
-  CommandResult bad = RunCommand(
-      {tshark, "-r", pcap, "-Y", "_ws.malformed || _ws.expert.severity >= error"},
-      kClientTimeout);
-  ASSERT_TRUE(bad.Success()) << bad.Describe();
-  EXPECT_EQ(bad.stdout_text, "") << "malformed packets or error-level expert infos:\n"
-                                 << bad.Describe();
-
-  CommandResult verbose = RunCommand({tshark, "-r", pcap, "-V"}, kClientTimeout);
-  ASSERT_TRUE(verbose.Success()) << verbose.Describe(20);
-  size_t malformed = verbose.stdout_text.find("[Malformed Packet");
-  EXPECT_EQ(malformed, std::string::npos)
-      << "tshark -V reports a malformed packet:\n"
-      << verbose.stdout_text.substr(malformed > 3000 ? malformed - 3000 : 0, 3500);
+  const std::string& pcap = capture->pcap();
+  size_t drda_packets = 0;
+  EXPECT_TRUE(TsharkFindsWellFormedDrda(pcap, 30, &drda_packets));
 
   // The golden SELECT is larger than one query block, so the client asked
   // for the rest with CNTQRY (0x2006): the server honoured QRYBLKSZ.
-  CommandResult cntqry = RunCommand(
-      {tshark, "-r", pcap, "-Y", "drda.ddm.codepoint == 0x2006"}, kClientTimeout);
-  EXPECT_NE(cntqry.stdout_text, "") << "no CNTQRY on the wire\n" << cntqry.Describe();
+  EXPECT_GE(TsharkCount(pcap, "drda.ddm.codepoint == 0x2006"), 1u) << "no CNTQRY on the wire";
 
   std::printf("capture: %zu DRDA packets, %zu bytes (kept with DRDAPLEX_KEEP_TEMP=1: %s)\n",
               drda_packets, ReadFileOrEmpty(pcap).size(), pcap.c_str());
