@@ -1,10 +1,12 @@
 #include "router/server/router_server.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -419,24 +421,58 @@ void RouterServer::Accept(size_t listener) {
       ++refused_;
       spdlog::warn("refusing connection: MAXSOC {} reached", options_.max_sockets);
     } else {
-      socket.set_option(tcp::no_delay(true));
-      if (options_.keepalive.count() > 0) socket.set_option(asio::socket_base::keep_alive(true));
-      ++active_;
-      ++total_;
-      auto executor = socket.get_executor();
-      asio::co_spawn(
-          executor,
-          [this, s = std::move(socket)]() mutable -> awaitable<void> {
-            Session session(*this, std::move(s));
-            co_await session.Run();
-          },
-          [this](std::exception_ptr e) {
-            --active_;
-            net::LogSessionEnd(e);
-          });
+      StartSession(std::move(socket), nullptr);
     }
     Accept(listener);
   });
+}
+
+void RouterServer::StartSession(tcp::socket socket, std::function<void()> on_end) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  if (options_.keepalive.count() > 0) socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  ++active_;
+  ++total_;
+  auto executor = socket.get_executor();
+  asio::co_spawn(
+      executor,
+      [this, s = std::move(socket)]() mutable -> awaitable<void> {
+        Session session(*this, std::move(s));
+        co_await session.Run();
+      },
+      [this, on_end = std::move(on_end)](std::exception_ptr e) {
+        --active_;
+        net::LogSessionEnd(e);
+        if (on_end) on_end();
+      });
+}
+
+bool RouterServer::Adopt(int fd, std::function<void()> on_end) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (active_.load() >= options_.max_sockets ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+      (address.ss_family != AF_INET && address.ss_family != AF_INET6)) {
+    if (active_.load() >= options_.max_sockets) {
+      ++refused_;
+      spdlog::warn("refusing a handed-over connection: MAXSOC {} reached", options_.max_sockets);
+    }
+    ::close(fd);
+    return false;
+  }
+  asio::io_context& io = loops_->Next();
+  boost::system::error_code ec;
+  tcp::socket socket(io);
+  socket.assign(address.ss_family == AF_INET ? tcp::v4() : tcp::v6(), fd, ec);
+  if (ec) {
+    ::close(fd);
+    return false;
+  }
+  // The session's first steps belong on its own loop.
+  asio::post(io, [this, s = std::move(socket), on_end = std::move(on_end)]() mutable {
+    StartSession(std::move(s), std::move(on_end));
+  });
+  return true;
 }
 
 void RouterServer::Run() { loops_->Run(); }

@@ -31,6 +31,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,12 @@ class RouterServer {
   void Run();
   void Stop();
 
+  // Serves a connection accepted elsewhere (handed over by the
+  // distributor) like one of its own; takes ownership of the TCP socket
+  // `fd`. False (fd closed) at MAXSOC. Otherwise on_end runs once, on the
+  // connection's loop, when the connection ends. Thread-safe.
+  bool Adopt(int fd, std::function<void()> on_end);
+
   // The first loop, for the caller's own work (registry watcher, admin).
   boost::asio::io_context& control_context();
 
@@ -96,6 +103,7 @@ class RouterServer {
   class Session;
   class Loops;
   void Accept(size_t listener);
+  void StartSession(boost::asio::ip::tcp::socket socket, std::function<void()> on_end);
 
   RouterContext& context_;
   const RouterServerOptions options_;
