@@ -22,6 +22,7 @@
 #include "router/admin/commands.h"
 #include "router/exit/exit_module.h"
 #include "router/exit/routing_exit.h"
+#include "router/server/handoff_listener.h"
 #include "router/server/plex_feed.h"
 #include "router/server/router_server.h"
 
@@ -55,7 +56,7 @@ asio::ip::tcp::endpoint EndpointOrExit(const std::string& text, const char* what
 int main(int argc, char** argv) {
   CLI::App app{"drdaplex-router: routes DRDA connections to the ODBMs of an IMSplex"};
   std::string config_file, name, listen_host, admin, registry_address, plex_key_file;
-  std::string port_file, admin_port_file, log_level = "info";
+  std::string port_file, admin_port_file, log_level = "info", handoff, system;
   int port = -1, threads = 0;
   app.add_option("-c,--config", config_file, "router configuration (HWSCFG style)")->required();
   app.add_option("--name", name, "router name, overriding HWS ID");
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
   app.add_option("--admin", admin, "operator socket HOST:PORT, overriding TCPIP ADMIN");
   app.add_option("--registry", registry_address, "plex registry HOST:PORT, overriding ODACCESS REGISTRY");
   app.add_option("--plex-key", plex_key_file, "plex key file, overriding ODACCESS PLEXKEY");
+  app.add_option("--handoff", handoff,
+                 "Unix socket for connections a distributor hands over, overriding SYSPLEX HANDOFF");
+  app.add_option("--system", system, "the system this router runs on, overriding SYSPLEX SYSTEM");
   app.add_option("--port-file", port_file, "write the bound DRDA port here once ready");
   app.add_option("--admin-port-file", admin_port_file, "write the bound operator port here once ready");
   app.add_option("-t,--threads", threads, "event loops (default: one per core, at most 4)");
@@ -84,6 +88,8 @@ int main(int argc, char** argv) {
   if (!admin.empty()) config.admin_address = admin;
   if (!registry_address.empty()) config.registry_address = registry_address;
   if (!plex_key_file.empty()) config.plex_key_file = plex_key_file;
+  if (!handoff.empty()) config.sysplex.handoff_path = handoff;
+  if (!system.empty()) config.sysplex.system = system;
 
   config::UserRegistry users(config.users);
   router::RouterContext context;
@@ -199,11 +205,27 @@ int main(int argc, char** argv) {
     spdlog::warn("no plex registry configured: no ODBM will be known");
   }
 
+  // Connections the sysplex distributor hands over arrive here.
+  std::unique_ptr<router::HandoffListener> handoff_listener;
+  if (!config.sysplex.handoff_path.empty()) {
+    handoff_listener = std::make_unique<router::HandoffListener>(
+        control, config.sysplex.handoff_path,
+        [&server](int fd, std::function<void()> on_end) { return server.Adopt(fd, std::move(on_end)); });
+    try {
+      handoff_listener->Start();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "drdaplex-router: hand-over socket {}: {}\n",
+                 config.sysplex.handoff_path.string(), e.what());
+      return 1;
+    }
+  }
+
   asio::signal_set signals(control, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: stopping", signal);
     if (watcher) watcher->Stop();
+    if (handoff_listener) handoff_listener->Stop();
     admin_server->Stop();
     server.Stop();
   });
