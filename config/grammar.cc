@@ -9,6 +9,7 @@ namespace grammar {
 
 BOOST_SPIRIT_INSTANTIATE(ConfigFileRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(RouterConfigFileRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(DistributorConfigFileRule, Iterator, Context)
 
 }  // namespace grammar
 
@@ -36,9 +37,15 @@ ast::ConfigFile Parse(ErrorHandler& handler, const Rule& rule) {
 }  // namespace
 
 ast::ConfigFile ParseSyntax(ErrorHandler& handler, Dialect dialect) {
-  return dialect == Dialect::kRouter
-             ? Parse(handler, grammar::RouterConfigFile())
-             : Parse(handler, grammar::ConfigFile());
+  switch (dialect) {
+    case Dialect::kRouter:
+      return Parse(handler, grammar::RouterConfigFile());
+    case Dialect::kDistributor:
+      return Parse(handler, grammar::DistributorConfigFile());
+    case Dialect::kOdbm:
+      break;
+  }
+  return Parse(handler, grammar::ConfigFile());
 }
 
 }  // namespace drdaplex::config

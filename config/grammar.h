@@ -1,6 +1,7 @@
 // Declarations of the configuration grammar (Boost.Spirit X3), in the layout
-// of X3's rexpr_full example: the top rules (one per kind of file, ODBM and
-// router, sharing everything below the statement level) are declared here,
+// of X3's rexpr_full example: the top rules (one per kind of file: ODBM,
+// router and distributor, sharing everything below the statement level) are
+// declared here,
 // defined in grammar_def.h and instantiated once, for the types below, in
 // grammar.cc.
 // Only grammar.cc includes this header; everyone else calls ParseSyntax()
@@ -99,12 +100,17 @@ struct ConfigFileClass;
 using ConfigFileRule = x3::rule<ConfigFileClass, ast::ConfigFile>;
 struct RouterConfigFileClass;
 using RouterConfigFileRule = x3::rule<RouterConfigFileClass, ast::ConfigFile>;
-BOOST_SPIRIT_DECLARE(ConfigFileRule, RouterConfigFileRule)
+struct DistributorConfigFileClass;
+using DistributorConfigFileRule =
+    x3::rule<DistributorConfigFileClass, ast::ConfigFile>;
+BOOST_SPIRIT_DECLARE(ConfigFileRule, RouterConfigFileRule,
+                     DistributorConfigFileRule)
 
-// The whole file: statements up to the end of the input. The two differ only
+// The whole file: statements up to the end of the input. They differ only
 // in which statements have rules of their own (and so are named in syntax
 // errors).
 const ConfigFileRule& ConfigFile();
 const RouterConfigFileRule& RouterConfigFile();
+const DistributorConfigFileRule& DistributorConfigFile();
 
 }  // namespace drdaplex::config::grammar

@@ -1,17 +1,18 @@
-// Definition of the configuration grammar (ODBM and router files). Included
-// only by grammar.cc.
+// Definition of the configuration grammar (ODBM, router and distributor
+// files). Included only by grammar.cc.
 //
 // Shape: a file is a sequence of KEYWORD(params) statements; params are
 // KEY=value settings, bare values and nested statements, separated by
 // commas and/or blanks; a setting's value may also be a parenthesized list
 // of params, KEY=(a, b, KEY2=c). ODBM, DATASTORE, ALIAS, DATABASE, USER and
-// OPTIONS (ODBM files) and HWS, TCPIP, ODACCESS, EXIT, AUTH and USER (router
-// files) have rules of their own only so that a syntax error can name the
-// statement it occurred in; any other KEYWORD(...) parses generically and is
-// rejected by the semantic layer, which can point at it. After a statement
-// keyword every step is an expectation (>), so a mistake is an error at its
-// position rather than a silent backtrack; the rule names are the "expected
-// ..." text users read.
+// OPTIONS (ODBM files), HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH and USER
+// (router files) and DISTRIBUTOR, VIPADEFINE, VIPABACKUP, VIPADISTRIBUTE,
+// DESTIP, REGISTRY and ADMIN (distributor files) have rules of their own
+// only so that a syntax error can name the statement it occurred in; any
+// other KEYWORD(...) parses generically and is rejected by the semantic
+// layer, which can point at it. After a statement keyword every step is an
+// expectation (>), so a mistake is an error at its position rather than a
+// silent backtrack; the rule names are the "expected ..." text users read.
 #pragma once
 
 #include <string>
@@ -28,6 +29,7 @@ namespace drdaplex::config::grammar {
 
 struct ConfigFileClass : ReportSyntaxError {};
 struct RouterConfigFileClass : ReportSyntaxError {};
+struct DistributorConfigFileClass : ReportSyntaxError {};
 
 // Rule IDs whose nodes remember their position.
 struct ValueClass : x3::annotate_on_success {};
@@ -45,6 +47,7 @@ struct OdaccessClass : x3::annotate_on_success {};
 struct ExitClass : x3::annotate_on_success {};
 struct AuthClass : x3::annotate_on_success {};
 struct OtherStatementClass : x3::annotate_on_success {};
+struct PlainStatementClass : x3::annotate_on_success {};
 
 // ---- Tokens -------------------------------------------------------------
 
@@ -107,6 +110,18 @@ auto const list_items =
 auto const value_list_def = '(' > list_items > close_list;
 
 // ---- Statements -----------------------------------------------------------
+
+// KEYWORD(params) for a statement that holds only settings and values: the
+// rule is named KEYWORD, its parentheses "'(' after KEYWORD" and "')' to
+// close KEYWORD". The names are literals because X3 rules keep the pointer.
+inline auto PlainStatement(char const* keyword, char const* open_name,
+                           char const* close_name) {
+  return x3::rule<PlainStatementClass, ast::Statement>{keyword} =
+             KeywordLiteral(keyword) >
+             (x3::rule<class OpenPlainClass>{open_name} = x3::lit('(')) >
+             other_params >
+             (x3::rule<class ClosePlainClass>{close_name} = x3::lit(')'));
+}
 
 auto const close_other = x3::rule<class CloseOtherClass>{"')'"} =
     x3::lit(')');
@@ -202,21 +217,55 @@ auto const auth_statement = x3::rule<AuthClass, ast::Statement>{"AUTH"} =
     other_params >
     (x3::rule<class CloseAuthClass>{"')' to close AUTH"} = x3::lit(')'));
 
+auto const sysplex_statement =
+    PlainStatement("SYSPLEX", "'(' after SYSPLEX", "')' to close SYSPLEX");
+
 auto const router_statement = hws_statement | tcpip_statement |
-                              odaccess_statement | exit_statement |
-                              auth_statement | user_statement |
-                              other_statement;
+                              odaccess_statement | sysplex_statement |
+                              exit_statement | auth_statement |
+                              user_statement | other_statement;
 
 auto const router_end_of_input = x3::rule<class RouterEndOfInputClass>{
-    "a statement (HWS, TCPIP, ODACCESS, EXIT, AUTH or USER)"} = x3::eoi;
+    "a statement (HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH or USER)"} =
+    x3::eoi;
 
 RouterConfigFileRule const router_config_file = "router configuration file";
 auto const router_config_file_def = *router_statement > router_end_of_input;
 
+// ---- Distributor statements (TCP/IP profile VIPADYNAMIC style) -------------
+
+auto const distributor_statement =
+    PlainStatement("DISTRIBUTOR", "'(' after DISTRIBUTOR",
+                   "')' to close DISTRIBUTOR") |
+    PlainStatement("VIPADEFINE", "'(' after VIPADEFINE",
+                   "')' to close VIPADEFINE") |
+    PlainStatement("VIPABACKUP", "'(' after VIPABACKUP",
+                   "')' to close VIPABACKUP") |
+    PlainStatement("VIPADISTRIBUTE", "'(' after VIPADISTRIBUTE",
+                   "')' to close VIPADISTRIBUTE") |
+    PlainStatement("DESTIP", "'(' after DESTIP", "')' to close DESTIP") |
+    PlainStatement("REGISTRY", "'(' after REGISTRY",
+                   "')' to close REGISTRY") |
+    PlainStatement("ADMIN", "'(' after ADMIN", "')' to close ADMIN") |
+    other_statement;
+
+auto const distributor_end_of_input =
+    x3::rule<class DistributorEndOfInputClass>{
+        "a statement (DISTRIBUTOR, VIPADEFINE, VIPABACKUP, VIPADISTRIBUTE, "
+        "DESTIP, REGISTRY or ADMIN)"} = x3::eoi;
+
+DistributorConfigFileRule const distributor_config_file =
+    "distributor configuration file";
+auto const distributor_config_file_def =
+    *distributor_statement > distributor_end_of_input;
+
 BOOST_SPIRIT_DEFINE(setting, value_list, other_statement, config_file,
-                    router_config_file)
+                    router_config_file, distributor_config_file)
 
 const ConfigFileRule& ConfigFile() { return config_file; }
 const RouterConfigFileRule& RouterConfigFile() { return router_config_file; }
+const DistributorConfigFileRule& DistributorConfigFile() {
+  return distributor_config_file;
+}
 
 }  // namespace drdaplex::config::grammar

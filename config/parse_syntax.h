@@ -1,6 +1,7 @@
 // ParseSyntax: runs the X3 grammar (grammar.cc) over handler.source() and
 // returns the syntax tree, its nodes tagged in handler. Syntax errors throw
-// ConfigError; nothing here checks meaning (semantic.h, router_semantic.h).
+// ConfigError; nothing here checks meaning (semantic.h, router_semantic.h,
+// distributor_semantic.h).
 #pragma once
 
 #include "config/ast.h"
@@ -11,7 +12,10 @@ namespace drdaplex::config {
 // Which statements the grammar knows by name, and so names in syntax errors.
 enum class Dialect {
   kOdbm,    // ODBM, DATABASE, USER, OPTIONS (CSLDCxxx style)
-  kRouter,  // HWS, TCPIP, ODACCESS, EXIT, AUTH, USER (HWSCFGxx style)
+  kRouter,  // HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH, USER (HWSCFGxx)
+  // DISTRIBUTOR, VIPADEFINE, VIPABACKUP, VIPADISTRIBUTE, DESTIP, REGISTRY,
+  // ADMIN (TCP/IP profile style, after z/OS VIPADYNAMIC)
+  kDistributor,
 };
 
 ast::ConfigFile ParseSyntax(ErrorHandler& handler,

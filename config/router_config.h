@@ -6,6 +6,9 @@
 //   ODACCESS(DRDAPORT=(ID=6695, PORTTMOT=6000, KEEPAV=0), ODBMTMOT=6000,
 //            IMSPLEX=(MEMBER=HWS1, TMEMBER=PLEX1),
 //            REGISTRY=127.0.0.1:7001, PLEXKEY=plex.key)
+//   SYSPLEX(SYSTEM=SYS1, LOCATION=USIBMSC, NETWORKID=NET1, LUNAME=HWS1,
+//           HOSTNAME=sys1.example, USERDATA='free text',
+//           AGENT=127.0.0.1:0, HANDOFF=/run/drdaplex/hws1.sock)
 //   EXIT(MODULE=builtin:default, CONFIG='mode=default', DEADLINE=50,
 //        ONFAIL=REJECT)
 //   AUTH(ALIAS=IO1A, USERS=(APP, CLERK))
@@ -51,6 +54,27 @@ struct ExitConfig {
   enum class OnFailure { kReject, kUseDefaultRule } on_failure = OnFailure::kReject;
 };
 
+// SYSPLEX(...): where the router stands in the sysplex and how the Sysplex
+// Distributor (drdaplex-distributor) reaches it. System and triplet names
+// are kept in upper case, as z/OS and WLM keep them, so that they compare
+// equal across files whatever case each was written in.
+struct SysplexConfig {
+  std::string system = "LOCAL";  // SYSTEM: the simulated z/OS image
+  // LOCATION, NETWORKID, LUNAME: the triplet the router registers under with
+  // WLM (IWMSRSRG); luname is the HWS ID (upper case) when not given.
+  std::string location = "DRDAPLEX";
+  std::string network_id = "NET";
+  std::string luname;
+  std::string host_name;  // HOSTNAME: IWMSRSRG HOST=; may be empty
+  std::string user_data;  // USERDATA: IWMSRSRG USERDATA=; may be empty
+  // AGENT: host:port of the HAProxy agent-check listener; empty = none.
+  std::string agent_address;
+  // HANDOFF: the Unix socket on which the distributor hands connections
+  // over, resolved against the file's directory; empty = none. At most 107
+  // bytes (sun_path), which the parser checks.
+  std::filesystem::path handoff_path;
+};
+
 struct RouterConfig {
   std::string name;                      // HWS ID
   std::string listen_host = "0.0.0.0";   // TCPIP HOSTNAME
@@ -70,6 +94,7 @@ struct RouterConfig {
   // ODACCESS PLEXKEY, resolved against the file's directory; may be empty.
   // The parser does not read the key.
   std::filesystem::path plex_key_file;
+  SysplexConfig sysplex;  // the defaults when there is no SYSPLEX statement
   ExitConfig exit;
   // AUTH(ALIAS=, USERS=(...)): upper-case alias -> the upper-case users
   // allowed to use it. Aliases without AUTH are not in the map.
@@ -79,7 +104,7 @@ struct RouterConfig {
 
 // Parses a router configuration text. file_name is used in error messages,
 // and relative PLEXKEY and EXIT MODULE paths are taken relative to its
-// directory.
+// directory (as is a relative SYSPLEX HANDOFF path).
 RouterConfig ParseRouterConfig(std::string_view text, const std::string& file_name);
 
 // As above, but relative paths are resolved against base_dir.

@@ -2,6 +2,8 @@
 // parse; nothing shared between calls.
 #include "config/router_semantic.h"
 
+#include <sys/un.h>
+
 #include <map>
 #include <string_view>
 
@@ -29,10 +31,21 @@ constexpr int kMaxKeepaliveSeconds = 86400;
 constexpr int kMaxExitDeadlineMs = 10000;
 constexpr std::size_t kMaxUserNameLength = 255;  // DRDA USRID limit
 constexpr std::string_view kBuiltinPrefix = "builtin:";
+constexpr std::size_t kMaxTripletNameLength = 8;  // IWMSRSRG NETWORK_ID, LUNAME
+constexpr std::size_t kMaxWlmHostLength = 64;     // IWMSRSRG HOST
+constexpr std::size_t kMaxWlmUserDataLength = 64;  // IWMSRSRG USERDATA
+// sun_path holds the path and its terminating NUL.
+constexpr std::size_t kMaxUnixSocketPath = sizeof(sockaddr_un::sun_path) - 1;
 
-// Statements of the ODBM file, named when they turn up here by mistake.
+constexpr std::string_view kRouterStatements =
+    "HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH or USER";
+
+// Statements of the other kinds of file, named when they turn up here by
+// mistake.
 constexpr std::string_view kOdbmStatements[] = {"ODBM", "DATASTORE", "ALIAS",
                                                 "DATABASE", "OPTIONS"};
+constexpr std::string_view kDistributorStatements[] = {
+    "DISTRIBUTOR", "VIPADEFINE", "VIPABACKUP", "VIPADISTRIBUTE", "DESTIP"};
 
 std::chrono::milliseconds FromHundredths(int hundredths) {
   return std::chrono::milliseconds(int64_t{hundredths} * 10);
@@ -48,6 +61,7 @@ class RouterBuilder {
     const ast::Statement* tcpip = nullptr;
     const ast::Statement* odaccess = nullptr;
     const ast::Statement* exit = nullptr;
+    const ast::Statement* sysplex = nullptr;
     std::vector<const ast::Statement*> auths;
     std::vector<const ast::Statement*> users;
     for (const ast::Statement& statement : file) {
@@ -58,6 +72,8 @@ class RouterBuilder {
         Once(statement, tcpip);
       } else if (keyword == "ODACCESS") {
         Once(statement, odaccess);
+      } else if (keyword == "SYSPLEX") {
+        Once(statement, sysplex);
       } else if (keyword == "EXIT") {
         Once(statement, exit);
       } else if (keyword == "AUTH") {
@@ -69,14 +85,21 @@ class RouterBuilder {
           if (keyword == odbm_keyword) {
             handler_.Fail(statement, fmt::format(
                 "{} belongs in an ODBM configuration, not a router's; "
-                "expected HWS, TCPIP, ODACCESS, EXIT, AUTH or USER",
-                keyword));
+                "expected {}",
+                keyword, kRouterStatements));
+          }
+        }
+        for (std::string_view distributor_keyword : kDistributorStatements) {
+          if (keyword == distributor_keyword) {
+            handler_.Fail(statement, fmt::format(
+                "{} belongs in a distributor configuration, not a router's; "
+                "expected {}",
+                keyword, kRouterStatements));
           }
         }
         handler_.Fail(statement,
-                      fmt::format("unknown statement '{}'; expected HWS, "
-                                  "TCPIP, ODACCESS, EXIT, AUTH or USER",
-                                  statement.keyword));
+                      fmt::format("unknown statement '{}'; expected {}",
+                                  statement.keyword, kRouterStatements));
       }
     }
     if (hws == nullptr) {
@@ -91,6 +114,8 @@ class RouterBuilder {
     ReadHws(*hws);
     if (tcpip != nullptr) ReadTcpip(*tcpip);
     ReadOdaccess(*odaccess);
+    config_.sysplex.luname = Upper(config_.name);
+    if (sysplex != nullptr) ReadSysplex(*sysplex);
     if (exit != nullptr) ReadExit(*exit);
     for (const ast::Statement* user : users) {
       config_.users.push_back(users_.Read(*user));
@@ -205,6 +230,83 @@ class RouterBuilder {
     }
     port.position = handler_.PositionOf(setting);
     config_.drda_ports.push_back(port);
+  }
+
+  // SYSPLEX(SYSTEM=, LOCATION=, NETWORKID=, LUNAME=, HOSTNAME=, USERDATA=,
+  //         AGENT=host:port, HANDOFF=path).
+  void ReadSysplex(const ast::Statement& statement) {
+    Params params(statement, handler_,
+                  {"SYSTEM", "LOCATION", "NETWORKID", "LUNAME", "HOSTNAME",
+                   "USERDATA", "AGENT", "HANDOFF"},
+                  {});
+    SysplexConfig& sysplex = config_.sysplex;
+    if (const ast::Value* system = params.Find("SYSTEM")) {
+      CheckImsName(*system, "SYSTEM name", handler_);
+      sysplex.system = Upper(system->text);
+    }
+    if (const ast::Value* location = params.Find("LOCATION")) {
+      sysplex.location = TripletName(*location, "LOCATION");
+    }
+    if (const ast::Value* network = params.Find("NETWORKID")) {
+      sysplex.network_id = TripletName(*network, "NETWORKID");
+    }
+    if (const ast::Value* luname = params.Find("LUNAME")) {
+      sysplex.luname = TripletName(*luname, "LUNAME");
+    }
+    if (const ast::Value* host = params.Find("HOSTNAME")) {
+      detail::CheckHost(*host, "HOSTNAME", handler_);
+      if (host->text.size() > kMaxWlmHostLength) {
+        handler_.Fail(*host, fmt::format("SYSPLEX HOSTNAME is longer than {} "
+                                         "characters (the WLM limit)",
+                                         kMaxWlmHostLength));
+      }
+      sysplex.host_name = host->text;
+    }
+    if (const ast::Value* data = params.Find("USERDATA")) {
+      if (data->text.size() > kMaxWlmUserDataLength) {
+        handler_.Fail(*data, fmt::format("USERDATA is longer than {} bytes "
+                                         "(the WLM limit)",
+                                         kMaxWlmUserDataLength));
+      }
+      sysplex.user_data = data->text;
+    }
+    if (const ast::Value* agent = params.Find("AGENT")) {
+      sysplex.agent_address = detail::ParseHostPort(
+          *agent, "AGENT", /*allow_any_port=*/true, handler_);
+    }
+    if (const ast::Value* handoff = params.Find("HANDOFF")) {
+      sysplex.handoff_path =
+          detail::ResolvePath(*handoff, "HANDOFF", base_dir_, handler_);
+      // Checked on the resolved path, since that is what the router binds;
+      // bind() would otherwise fail, or truncate, only at start-up.
+      std::size_t length = sysplex.handoff_path.native().size();
+      if (length > kMaxUnixSocketPath) {
+        handler_.Fail(*handoff, fmt::format(
+            "HANDOFF path '{}' is {} bytes; a Unix socket path may have at "
+            "most {}",
+            sysplex.handoff_path.native(), length, kMaxUnixSocketPath));
+      }
+    }
+  }
+
+  // A name of the WLM triplet: 1-8 of A-Z, 0-9, @, # and $ (letters in any
+  // case, kept in upper case).
+  std::string TripletName(const ast::Value& value, std::string_view keyword) {
+    const std::string& text = value.text;
+    if (text.empty() || text.size() > kMaxTripletNameLength) {
+      handler_.Fail(value, fmt::format("{} must be 1 to {} characters",
+                                       keyword, kMaxTripletNameLength));
+    }
+    for (char c : text) {
+      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                (c >= '0' && c <= '9') || c == '@' || c == '#' || c == '$';
+      if (!ok) {
+        handler_.Fail(value, fmt::format("{} '{}' may contain only letters, "
+                                         "digits, @, # and $",
+                                         keyword, text));
+      }
+    }
+    return Upper(text);
   }
 
   void ReadExit(const ast::Statement& statement) {

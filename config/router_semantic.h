@@ -2,8 +2,9 @@
 // HWSCFGxx-style file into a RouterConfig and enforces everything the
 // grammar leaves open (which keywords go where, required, single and
 // repeatable statements, number ranges, names, host:port addresses, AUTH
-// against USER). The first problem found throws ConfigError at the position
-// of the offending node. Shares its building blocks with the ODBM layer
+// against USER, the SYSPLEX triplet and HANDOFF socket path). The first
+// problem found throws ConfigError at the position of the offending node.
+// Shares its building blocks with the ODBM and distributor layers
 // (semantic_support.h).
 #pragma once
 
@@ -15,7 +16,8 @@
 
 namespace drdaplex::config {
 
-// Relative PLEXKEY and EXIT MODULE paths are resolved against base_dir.
+// Relative PLEXKEY, SYSPLEX HANDOFF and EXIT MODULE paths are resolved
+// against base_dir.
 RouterConfig BuildRouterConfig(const ast::ConfigFile& file,
                                const ErrorHandler& handler,
                                const std::filesystem::path& base_dir);

@@ -226,10 +226,14 @@ TEST(ParseRouterConfig, MissingAndRepeatedStatements) {
 TEST(ParseRouterConfig, UnknownStatementsAndKeywords) {
   ExpectError(std::string(kMinimal) + "PORT(ID=1)\n", 3, 1,
               "unknown statement 'PORT'; expected HWS, TCPIP, ODACCESS, "
-              "EXIT, AUTH or USER");
+              "SYSPLEX, EXIT, AUTH or USER");
   ExpectError(std::string(kMinimal) + "OPTIONS(THREADS=1)\n", 3, 1,
               "OPTIONS belongs in an ODBM configuration, not a router's; "
-              "expected HWS, TCPIP, ODACCESS, EXIT, AUTH or USER");
+              "expected HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH or USER");
+  ExpectError(std::string(kMinimal) + "VIPADEFINE(ADDRESS=10.0.0.1)\n", 3, 1,
+              "VIPADEFINE belongs in a distributor configuration, not a "
+              "router's; expected HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH "
+              "or USER");
   ExpectError("HWS(ID=R1, NAME=R1)\nODACCESS(DRDAPORT=(ID=1))\n", 1, 12,
               "unknown keyword 'NAME' in HWS; expected ID");
   ExpectError(std::string(kMinimal) + "TCPIP(HOST=x)\n", 3, 7,
@@ -422,8 +426,8 @@ TEST(ParseRouterConfig, SyntaxErrorsNameTheRouterStatement) {
               "expected ')' to close ODACCESS");
   // After the last statement, as for the ODBM file (bad_top_level_junk).
   ExpectError(std::string(kMinimal) + "]\n", 2, 26,
-              "expected a statement (HWS, TCPIP, ODACCESS, EXIT, AUTH or "
-              "USER)");
+              "expected a statement (HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH "
+              "or USER)");
 }
 
 TEST(ConfigError, RouterErrorShowsTheLineAndCaret) {
@@ -460,7 +464,7 @@ TEST(LoadRouterConfig, OdbmFileIsRejectedAtItsFirstStatement) {
     EXPECT_EQ(error.column(), 1);
     EXPECT_EQ(error.message(),
               "ODBM belongs in an ODBM configuration, not a router's; "
-              "expected HWS, TCPIP, ODACCESS, EXIT, AUTH or USER");
+              "expected HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH or USER");
   }
 }
 

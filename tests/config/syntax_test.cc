@@ -25,7 +25,8 @@ TEST(Syntax, SettingValueMayBeANestedList) {
   const std::string text =
       "S(K=(a, 'b c'\n"
       "     K2=c, K3=(d, K4=()), e), L=f)";
-  for (Dialect dialect : {Dialect::kOdbm, Dialect::kRouter}) {
+  for (Dialect dialect :
+       {Dialect::kOdbm, Dialect::kRouter, Dialect::kDistributor}) {
     SourceText source(text, "s.cfg");
     ErrorHandler handler(source);
     ast::ConfigFile file = ParseSyntax(handler, dialect);
@@ -64,6 +65,22 @@ TEST(Syntax, SettingValueMayBeANestedList) {
     ASSERT_NE(ast::ScalarOf(l), nullptr);
     EXPECT_EQ(ast::ScalarOf(l)->text, "f");
   }
+}
+
+// Statements the dialect knows by name come out upper case, tagged at the
+// keyword; others keep their spelling.
+TEST(Syntax, DistributorStatementsAreKnownByName) {
+  SourceText source("destip(system=s1)\n  VipaDefine(ADDRESS=10.0.0.1)\n"
+                    "sysplex(system=s1)",
+                    "s.cfg");
+  ErrorHandler handler(source);
+  ast::ConfigFile file = ParseSyntax(handler, Dialect::kDistributor);
+  ASSERT_EQ(file.size(), 3u);
+  EXPECT_EQ(file[0].keyword, "DESTIP");
+  EXPECT_EQ(file[1].keyword, "VIPADEFINE");
+  EXPECT_EQ(handler.PositionOf(file[1]).line, 2);
+  EXPECT_EQ(handler.PositionOf(file[1]).column, 3);
+  EXPECT_EQ(file[2].keyword, "sysplex");
 }
 
 TEST(Syntax, UnclosedNestedListIsReportedAtItsEnd) {
