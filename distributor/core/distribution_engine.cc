@@ -223,16 +223,25 @@ bool DistributionEngine::Usable(const ServerState& s) const {
 }
 
 std::vector<DistributionEngine::SystemView> DistributionEngine::BuildViews() const {
+  // A sysplex has a handful of systems (z/OS: at most 32), so a linear
+  // search beats a map's allocations.
   // servers_ is ordered by id, so each view's servers are too.
-  std::map<std::string, SystemView, std::less<>> by_name;
-  for (const auto& [id, s] : servers_) {
-    SystemView& view = by_name[s.info.system];
-    view.servers.push_back(&s);
-  }
   std::vector<SystemView> views;
-  views.reserve(by_name.size());
-  for (auto& [name, view] : by_name) {
-    view.config = SystemConfig(name);
+  for (const auto& [id, s] : servers_) {
+    auto it = std::find_if(views.begin(), views.end(), [&](const SystemView& v) {
+      return v.config.name == s.info.system;
+    });
+    if (it == views.end()) {
+      views.emplace_back();
+      it = views.end() - 1;
+      it->config = SystemConfig(s.info.system);
+    }
+    it->servers.push_back(&s);
+  }
+  std::sort(views.begin(), views.end(), [](const SystemView& a, const SystemView& b) {
+    return a.config.name < b.config.name;
+  });
+  for (SystemView& view : views) {
     int ready = 0;
     int tsr_sum = 0;
     int health_sum = 0;
@@ -248,7 +257,6 @@ std::vector<DistributionEngine::SystemView> DistributionEngine::BuildViews() con
       view.tsr = tsr_sum / ready;
       view.health = health_sum / ready;
     }
-    views.push_back(std::move(view));
   }
   return views;
 }
@@ -404,9 +412,9 @@ const DistributionEngine::ServerState* DistributionEngine::PickInSystem(const Sy
                                                                         const ClientKey& key) {
   if (view.usable.empty()) return nullptr;
   if (!policy_.shareport_wlm) {
-    std::vector<std::string> ids;
+    std::vector<std::string_view> ids;
     ids.reserve(view.usable.size());
-    for (const ServerState* s : view.usable) ids.push_back(s->info.id);
+    for (const ServerState* s : view.usable) ids.emplace_back(s->info.id);
     const std::optional<size_t> i = PickByHash(key, ids);
     return i ? view.usable[*i] : nullptr;
   }

@@ -40,7 +40,8 @@ uint64_t HashClientKey(const ClientKey& key) {
   return Mix(h);
 }
 
-std::optional<size_t> PickByHash(const ClientKey& key, std::span<const std::string> server_ids) {
+std::optional<size_t> PickByHash(const ClientKey& key,
+                                 std::span<const std::string_view> server_ids) {
   const uint64_t key_hash = HashClientKey(key);
   std::optional<size_t> best;
   uint64_t best_score = 0;

@@ -28,6 +28,7 @@ uint64_t HashClientKey(const ClientKey& key);
 
 // Index into `server_ids` of the server for `key`; nullopt when empty.
 // Ties (practically never) go to the smaller id.
-std::optional<size_t> PickByHash(const ClientKey& key, std::span<const std::string> server_ids);
+std::optional<size_t> PickByHash(const ClientKey& key,
+                                 std::span<const std::string_view> server_ids);
 
 }  // namespace drdaplex::distributor

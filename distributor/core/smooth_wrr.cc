@@ -6,23 +6,27 @@
 namespace drdaplex::distributor {
 
 std::optional<size_t> SmoothWrr::Pick(std::span<const WrrCandidate> candidates) {
-  std::map<std::string, int64_t, std::less<>> next;
-  std::vector<int64_t*> current(candidates.size(), nullptr);
+  // Updated in place (a string is allocated only for a new key); entries
+  // not seen in this pick are dropped afterwards.
+  ++pick_;
+  std::vector<Entry*> entry(candidates.size(), nullptr);
   int64_t total = 0;
   std::optional<size_t> best;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const WrrCandidate& c = candidates[i];
     if (c.weight <= 0) continue;
-    int64_t value = 0;
-    if (auto it = current_.find(c.key); it != current_.end()) value = it->second;
-    auto [slot, inserted] = next.emplace(std::string(c.key), value + c.weight);
-    if (!inserted) continue;  // duplicate key: the first one counts
-    current[i] = &slot->second;
+    auto it = entries_.find(c.key);
+    if (it == entries_.end()) it = entries_.emplace(std::string(c.key), Entry{}).first;
+    Entry& e = it->second;
+    if (e.seen == pick_) continue;  // duplicate key: the first one counts
+    e.seen = pick_;
+    e.current += c.weight;
+    entry[i] = &e;
     total += c.weight;
-    if (!best || *current[i] > *current[*best]) best = i;
+    if (!best || e.current > entry[*best]->current) best = i;
   }
-  if (best) *current[*best] -= total;
-  current_ = std::move(next);
+  if (best) entry[*best]->current -= total;
+  std::erase_if(entries_, [this](const auto& kv) { return kv.second.seen != pick_; });
   return best;
 }
 

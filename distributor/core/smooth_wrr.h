@@ -37,10 +37,15 @@ class SmoothWrr {
   // Keys must be unique within one call.
   std::optional<size_t> Pick(std::span<const WrrCandidate> candidates);
 
-  void Reset() { current_.clear(); }
+  void Reset() { entries_.clear(); }
 
  private:
-  std::map<std::string, int64_t, std::less<>> current_;
+  struct Entry {
+    int64_t current = 0;
+    uint64_t seen = 0;  // the last pick that had this key as a candidate
+  };
+  std::map<std::string, Entry, std::less<>> entries_;
+  uint64_t pick_ = 0;
 };
 
 }  // namespace drdaplex::distributor

@@ -100,7 +100,7 @@ TEST(SmoothWrrTest, CandidatesMayComeAndGo) {
 // ---- SHAREPORT hash ----------------------------------------------------------
 
 TEST(ShareportHashTest, SameKeySameServerAndAnEvenSpread) {
-  const std::vector<std::string> ids = {"SYS1/HWS1", "SYS1/HWS2", "SYS1/HWS3"};
+  const std::vector<std::string_view> ids = {"SYS1/HWS1", "SYS1/HWS2", "SYS1/HWS3"};
   std::map<size_t, int> counts;
   for (int n = 0; n < 3000; ++n) {
     const std::optional<size_t> first = PickByHash(KeyFor(n), ids);
@@ -117,11 +117,11 @@ TEST(ShareportHashTest, SameKeySameServerAndAnEvenSpread) {
 }
 
 TEST(ShareportHashTest, AServerLeavingMovesOnlyItsOwnKeys) {
-  const std::vector<std::string> three = {"A", "B", "C"};
-  const std::vector<std::string> two = {"A", "C"};
+  const std::vector<std::string_view> three = {"A", "B", "C"};
+  const std::vector<std::string_view> two = {"A", "C"};
   for (int n = 0; n < 2000; ++n) {
-    const std::string before = three[*PickByHash(KeyFor(n), three)];
-    const std::string after = two[*PickByHash(KeyFor(n), two)];
+    const std::string_view before = three[*PickByHash(KeyFor(n), three)];
+    const std::string_view after = two[*PickByHash(KeyFor(n), two)];
     if (before != "B") {
       EXPECT_EQ(after, before) << "key " << n;
     }

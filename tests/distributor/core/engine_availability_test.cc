@@ -3,6 +3,8 @@
 // servers are harmless, out-of-range inputs are clamped.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "engine_fixture.h"
 
 namespace drdaplex::distributor {
@@ -117,6 +119,42 @@ TEST(AvailabilityTest, RowsAreOrderedAndComplete) {
   EXPECT_EQ(rows[2].weight, 0);
   EXPECT_EQ(rows[0].method, "BASEWLM");
   EXPECT_EQ(e.ActiveHotStandbySystem(), std::nullopt);  // not HOTSTANDBY
+}
+
+// Not a pass/fail goal: prints what one decision costs with 8 systems of 4
+// servers each, so that the distributor's per-connection budget is known.
+TEST(AvailabilityTest, PrintsTheCostOfAPick) {
+  for (DistMethod m : {DistMethod::kBaseWlm, DistMethod::kWeightedActive}) {
+    DistributorPolicy p = Policy(m);
+    p.shareport_wlm = true;
+    DistributionEngine e(p);
+    for (int s = 0; s < 8; ++s) {
+      const std::string system = "SYS" + std::to_string(s);
+      e.SetSystemWeight(system, 8 + s);
+      for (int h = 0; h < 4; ++h) {
+        e.UpsertServer(Server(system + "/HWS" + std::to_string(h), system, 4 + h));
+      }
+    }
+    constexpr int kPicks = 20000;
+    std::vector<ClientKey> keys;
+    for (int n = 0; n < kPicks; ++n) keys.push_back(KeyFor(n));
+    int none = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (const ClientKey& key : keys) {
+      std::optional<Choice> c = e.Pick(key, At(0));
+      if (!c) {
+        ++none;
+        continue;
+      }
+      e.Sent(c->server_id);
+      e.Accepted(c->server_id);
+    }
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(none, 0);
+    std::printf("%s, 8 systems x 4 servers: %.2f us per Pick+Sent+Accepted\n",
+                std::string(DistMethodName(m)).c_str(),
+                std::chrono::duration<double, std::micro>(elapsed).count() / kPicks);
+  }
 }
 
 }  // namespace
