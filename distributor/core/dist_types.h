@@ -65,6 +65,10 @@ struct TargetSystem {
 
 struct DistributorPolicy {
   DistMethod method = DistMethod::kBaseWlm;
+  // DESTIP ALL: a server on a system without a TargetSystem entry is a
+  // target too (with the defaults). False: only the systems given to
+  // SetSystems are targets; servers elsewhere are shown but get nothing.
+  bool all_systems = true;
   // Inside a system: false = SHAREPORT (a hash of the client's 4-tuple over
   // the usable servers, like the kernel's SO_REUSEPORT), true = SHAREPORTWLM
   // (smooth weighted round-robin over server weights).

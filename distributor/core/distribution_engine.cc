@@ -213,8 +213,13 @@ bool DistributionEngine::TsrGates() const {
   return policy_.method != DistMethod::kHotStandby || policy_.healthswitch;
 }
 
+// Ready, on a system that is a target (DESTIP).
+bool DistributionEngine::OnTarget(const ServerState& s) const {
+  return s.info.ready && (policy_.all_systems || systems_.contains(s.info.system));
+}
+
 bool DistributionEngine::Usable(const ServerState& s) const {
-  if (!s.info.ready) return false;
+  if (!OnTarget(s)) return false;
   if (TsrGates() && s.tsr.tsr() == 0) return false;
   if (policy_.method == DistMethod::kHotStandby && policy_.healthswitch && s.info.health == 0) {
     return false;
@@ -366,7 +371,7 @@ void DistributionEngine::UpdateStandby(const std::vector<SystemView>& views) {
 
 std::optional<Choice> DistributionEngine::PickProbe(TimePoint now) {
   for (auto& [id, s] : servers_) {
-    if (!s.info.ready || !s.tsr.ProbeDue(now)) continue;
+    if (!OnTarget(s) || !s.tsr.ProbeDue(now)) continue;
     s.tsr.ProbeSent(now, policy_.probe_interval);
     return Choice{s.info.system, id, /*probe=*/true};
   }

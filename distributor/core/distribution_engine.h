@@ -10,9 +10,10 @@
 // SetServerWeight, RemoveServer), what became of each hand-over (Sent,
 // then Accepted, Failed, Ended), and the time (Tick).
 //
-// Usable server: ready, and (unless HOTSTANDBY with NOHEALTHSWITCH) TSR
-// above 0, and (HOTSTANDBY with HEALTHSWITCH) health above 0. A system is
-// available when it has a usable server; other systems get nothing.
+// Usable server: ready, on a target system (any system; with all_systems
+// false only those given to SetSystems), TSR above 0 (unless HOTSTANDBY
+// with NOHEALTHSWITCH), and health above 0 (HOTSTANDBY with HEALTHSWITCH).
+// A system is available when it has a usable server; others get nothing.
 //
 // System-level choice, per method. "TSR of a system" and "health of a
 // system" are the means (rounded down) over its ready servers, so one dead
@@ -140,6 +141,7 @@ class DistributionEngine {
   ServerState* Find(std::string_view id);
   TargetSystem SystemConfig(const std::string& name) const;
   bool TsrGates() const;
+  bool OnTarget(const ServerState& server) const;
   bool Usable(const ServerState& server) const;
   std::vector<SystemView> BuildViews() const;
   GroupWeights ComputeWeights(const std::vector<SystemView>& views) const;

@@ -72,6 +72,31 @@ TEST(AvailabilityTest, TargetsAddedAndRemovedMidStream) {
   EXPECT_EQ(t.by_system.at("SYS3"), 50);
 }
 
+TEST(AvailabilityTest, OnlyListedSystemsWhenNotDestipAll) {
+  DistributorPolicy p = Policy(DistMethod::kRoundRobin);
+  p.all_systems = false;
+  DistributionEngine e(p);
+  e.SetSystems({System("SYS1"), System("SYS2")});
+  e.UpsertServer(Server("SYS1/HWS1", "SYS1"));
+  e.UpsertServer(Server("SYS2/HWS1", "SYS2"));
+  e.UpsertServer(Server("SYS9/HWS1", "SYS9"));  // not a DESTIP
+  Tally t = Drive(e, 100);
+  EXPECT_EQ(t.by_system.count("SYS9"), 0u);
+  EXPECT_EQ(t.by_system.at("SYS1"), 50);
+  EXPECT_EQ(RowOf(e, "SYS9/HWS1").weight, 0);  // shown, gets nothing
+  // Not even probes once its TSR is 0.
+  e.Tick(At(0));
+  e.Sent("SYS9/HWS1");
+  e.Failed("SYS9/HWS1");
+  ASSERT_TRUE(e.Tick(At(60000)));
+  EXPECT_EQ(Drive(e, 10, At(60000), 1000).by_system.count("SYS9"), 0u);
+  e.SetSystems({System("SYS1"), System("SYS9")});
+  t = Drive(e, 100, At(60000), 100);
+  EXPECT_EQ(t.by_system.count("SYS2"), 0u);
+  EXPECT_EQ(t.probes, 1);  // SYS9 is a target now: its TSR is 0, so a probe
+  EXPECT_EQ(t.by_system.at("SYS1"), 99);
+}
+
 TEST(AvailabilityTest, UnknownServersAreIgnored) {
   DistributionEngine e(Policy(DistMethod::kBaseWlm));
   EXPECT_FALSE(e.Sent("nobody"));
