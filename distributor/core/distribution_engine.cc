@@ -116,9 +116,11 @@ bool DistributionEngine::RemoveServer(std::string_view id) {
   if (it == servers_.end()) return false;
   const std::string system = it->second.info.system;
   servers_.erase(it);
-  const bool system_left = std::none_of(servers_.begin(), servers_.end(),
-                                        [&](const auto& e) { return e.second.info.system == system; });
-  if (system_left) server_wrr_.erase(system);  // bounded by the systems that have servers
+  const bool system_left = std::none_of(servers_.begin(), servers_.end(), [&](const auto& e) {
+    return e.second.info.system == system;
+  });
+  // Keeps server_wrr_ bounded by the systems that have servers.
+  if (system_left) server_wrr_.erase(system);
   UpdateStandby();
   return true;
 }
