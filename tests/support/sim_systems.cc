@@ -157,9 +157,16 @@ bool ValidName(const std::string& name) {
   return true;
 }
 
+// A zombie counts as dead: a test process killed in a container whose init
+// never reaps stays a zombie for good.
 bool PidAlive(long pid) {
   if (pid <= 0) return false;
-  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(stat_file, stat);
+  const size_t paren = stat.rfind(')');
+  return !(paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z');
 }
 
 // The pid in "dpx-<pid>-..." (namespaces) or "dpx<pid><letter>..." (links),

@@ -25,9 +25,14 @@
 // the DVIPA on the bridge) and removes it on destruction, also after a
 // partly failed Create(). Create() first removes what crashed earlier runs
 // left: namespaces "dpx-<pid>-..." and links "dpx<pid><letter>..." whose
-// pid no longer exists. Destroy a SimSystems after the processes running in
-// it (declare it first); a process still inside a deleted namespace keeps
-// running, cut off, until it dies with the test.
+// pid no longer exists (or is a zombie). Destroy a SimSystems after the
+// processes running in it (declare it first); a process still inside a
+// deleted namespace keeps running, cut off, until it dies with the test.
+//
+// Traffic between systems is bridged inside the host: a host whose
+// br_netfilter passes bridged frames to an iptables FORWARD chain with
+// policy DROP (Docker does that) drops it; traffic between a system and the
+// host address or the DVIPA is not forwarded and is unaffected.
 //
 // Running programs in a system: CommandIn() wraps an argv in
 // "ip netns exec <ns>" (which execs the program in place: the child's pid
