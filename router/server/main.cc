@@ -22,9 +22,13 @@
 #include "router/admin/commands.h"
 #include "router/exit/exit_module.h"
 #include "router/exit/routing_exit.h"
+#include "registry/record.h"
+#include "router/routing/routing_key.h"
 #include "router/server/handoff_listener.h"
 #include "router/server/plex_feed.h"
 #include "router/server/router_server.h"
+#include "router/wlm/agent_check_server.h"
+#include "router/wlm/wlm_registration.h"
 
 namespace {
 
@@ -56,7 +60,8 @@ asio::ip::tcp::endpoint EndpointOrExit(const std::string& text, const char* what
 int main(int argc, char** argv) {
   CLI::App app{"drdaplex-router: routes DRDA connections to the ODBMs of an IMSplex"};
   std::string config_file, name, listen_host, admin, registry_address, plex_key_file;
-  std::string port_file, admin_port_file, log_level = "info", handoff, system;
+  std::string port_file, admin_port_file, log_level = "info", handoff, system, agent;
+  std::string agent_port_file;
   int port = -1, threads = 0;
   app.add_option("-c,--config", config_file, "router configuration (HWSCFG style)")->required();
   app.add_option("--name", name, "router name, overriding HWS ID");
@@ -68,6 +73,8 @@ int main(int argc, char** argv) {
   app.add_option("--handoff", handoff,
                  "Unix socket for connections a distributor hands over, overriding SYSPLEX HANDOFF");
   app.add_option("--system", system, "the system this router runs on, overriding SYSPLEX SYSTEM");
+  app.add_option("--agent", agent, "HAProxy agent-check HOST:PORT, overriding SYSPLEX AGENT");
+  app.add_option("--agent-port-file", agent_port_file, "write the bound agent-check port here");
   app.add_option("--port-file", port_file, "write the bound DRDA port here once ready");
   app.add_option("--admin-port-file", admin_port_file, "write the bound operator port here once ready");
   app.add_option("-t,--threads", threads, "event loops (default: one per core, at most 4)");
@@ -82,14 +89,21 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "{}\n", e.what());
     return 2;
   }
-  if (!name.empty()) config.name = name;
+  if (!name.empty()) {
+    // A LUNAME that was only the HWS ID follows the new name.
+    if (config.sysplex.luname == router::NormalizeName(config.name)) {
+      config.sysplex.luname = router::NormalizeName(name);
+    }
+    config.name = name;
+  }
   if (port >= 0) config.drda_ports.at(0).port = static_cast<uint16_t>(port);
   if (!listen_host.empty()) config.listen_host = listen_host;
   if (!admin.empty()) config.admin_address = admin;
   if (!registry_address.empty()) config.registry_address = registry_address;
   if (!plex_key_file.empty()) config.plex_key_file = plex_key_file;
   if (!handoff.empty()) config.sysplex.handoff_path = handoff;
-  if (!system.empty()) config.sysplex.system = system;
+  if (!system.empty()) config.sysplex.system = router::NormalizeName(system);
+  if (!agent.empty()) config.sysplex.agent_address = agent;
 
   config::UserRegistry users(config.users);
   router::RouterContext context;
@@ -220,18 +234,58 @@ int main(int argc, char** argv) {
     }
   }
 
+  // WLM: the router registers as a server for sysplex routing (IWMSRSRG)
+  // and keeps its health (from free MAXSOC slots) and load current.
+  std::unique_ptr<router_wlm::WlmServerRegistration> wlm;
+  std::unique_ptr<router_wlm::AgentCheckServer> agent_check;
+  if (!config.registry_address.empty()) {
+    nlohmann::ordered_json extra;
+    extra[registry::wlm_attr::kDrda] = net::FormatEndpoint(bound.at(0));
+    if (!config.sysplex.handoff_path.empty()) {
+      extra[registry::wlm_attr::kHandoff] = config.sysplex.handoff_path.string();
+    }
+    if (!config.sysplex.agent_address.empty()) {
+      try {
+        agent_check = std::make_unique<router_wlm::AgentCheckServer>(
+            control, EndpointOrExit(config.sysplex.agent_address, "SYSPLEX AGENT"), [&]() {
+              if (wlm) return wlm->Agent(false);
+              return router_wlm::AgentStateFromSlots(server.active_connections(),
+                                                     options.max_sockets, false);
+            });
+      } catch (const boost::system::system_error& e) {
+        fmt::print(stderr, "drdaplex-router: agent-check listener: {}\n", e.what());
+        return 1;
+      }
+      extra[registry::wlm_attr::kAgent] = net::FormatEndpoint(agent_check->endpoint());
+    }
+    try {
+      wlm = std::make_unique<router_wlm::WlmServerRegistration>(
+          control, EndpointOrExit(config.registry_address, "ODACCESS REGISTRY"), config,
+          [&server] { return server.active_connections(); }, std::move(extra));
+    } catch (const std::invalid_argument& e) {
+      fmt::print(stderr, "drdaplex-router: WLM registration: {}\n", e.what());
+      return 2;
+    }
+    wlm->Start();
+  }
+
   asio::signal_set signals(control, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: stopping", signal);
     if (watcher) watcher->Stop();
     if (handoff_listener) handoff_listener->Stop();
+    if (agent_check) agent_check->Stop();
+    if (wlm) wlm->Stop();
     admin_server->Stop();
     server.Stop();
   });
 
   if (!port_file.empty()) net::WritePortFile(port_file, bound.at(0).port());
   if (!admin_port_file.empty()) net::WritePortFile(admin_port_file, admin_server->endpoint().port());
+  if (!agent_port_file.empty() && agent_check) {
+    net::WritePortFile(agent_port_file, agent_check->endpoint().port());
+  }
   spdlog::info("router {} ready: DRDA port {}, operator socket {}", config.name, bound.at(0).port(),
                admin_text);
   server.Run();
