@@ -39,7 +39,8 @@ class RegistryMember::State : public std::enable_shared_from_this<State> {
     };
     callbacks.connect_failed = [weak](const boost::system::error_code& error) {
       if (auto self = weak.lock()) self->Report({RegistrationResult::Status::kUnreachable,
-                                                 error.message(), "cannot connect", false});
+                                                 error.message(), "cannot connect", "",
+                                                 false});
     };
     client_.emplace(io_.get_executor(), options_.registry, options_.reconnect, std::move(callbacks));
     client_->Start();
@@ -52,6 +53,7 @@ class RegistryMember::State : public std::enable_shared_from_this<State> {
   }
 
   void Stop(std::function<void()> done) {
+    stopping_ = true;
     if (!client_) {
       if (done) done();
       return;
@@ -63,6 +65,7 @@ class RegistryMember::State : public std::enable_shared_from_this<State> {
   }
 
   void StopNow() {
+    stopping_ = true;  // what the stop cancels is no news
     if (client_) client_->Stop();
   }
 
@@ -85,19 +88,19 @@ class RegistryMember::State : public std::enable_shared_from_this<State> {
     if (reply.status != ReadStatus::kMessage || reply.message.value("op", "") != protocol::kRegistered) {
       Report({RegistrationResult::Status::kUnreachable,
               reply.status == ReadStatus::kMessage ? "unexpected reply" : reply.error,
-              reply.status == ReadStatus::kMessage ? reply.message.dump() : "", false});
+              reply.status == ReadStatus::kMessage ? reply.message.dump() : "", "", false});
       co_return;
     }
     if (!reply.message.value("ok", false)) {
       Report({RegistrationResult::Status::kRefused, reply.message.value("reason", ""),
-              reply.message.value("message", ""), false});
+              reply.message.value("message", ""), reply.message.value("code", ""), false});
       // A namesake holds the name; that does not pass in 100 ms.
       client_->backoff().AtLeast(client_->backoff().max());
       co_return;
     }
     registered_ = true;
     client_->backoff().Reset();
-    Report({RegistrationResult::Status::kRegistered, "", "", false});
+    Report({RegistrationResult::Status::kRegistered, "", "", "", false});
     SendUpdate();  // whatever changed while the registration was on its way
     const std::chrono::milliseconds interval(
         std::max<int64_t>(10, reply.message.value("heartbeat_ms", int64_t{1000})));
@@ -137,7 +140,7 @@ class RegistryMember::State : public std::enable_shared_from_this<State> {
   }
 
   void Disconnected(const std::string& detail) {
-    if (registered_) {
+    if (registered_ && !stopping_) {
       spdlog::warn("lost the registry at {} ({}); registering again",
                    net::FormatEndpoint(options_.registry), detail);
     }
@@ -154,8 +157,10 @@ class RegistryMember::State : public std::enable_shared_from_this<State> {
         unreachable_logged_ = false;
         break;
       case RegistrationResult::Status::kRefused:
-        spdlog::error("registry at {} refused {} {}: {} ({})", registry, record_.kind,
-                      record_.name, result.reason, result.message);
+        spdlog::error("registry at {} refused {} {}: {}{} ({})", registry, record_.kind,
+                      record_.name, result.reason,
+                      result.code.empty() ? "" : " (reason code " + result.code + ")",
+                      result.message);
         break;
       case RegistrationResult::Status::kUnreachable:
         // Once per outage at warning level; the retries every few seconds
@@ -177,6 +182,7 @@ class RegistryMember::State : public std::enable_shared_from_this<State> {
   MemberRecord sent_;    // what the registry has been sent
   bool registered_ = false;
   bool unreachable_logged_ = false;
+  bool stopping_ = false;
   size_t attempts_ = 0;
   std::optional<net::ReconnectingClient> client_;
 };

@@ -40,6 +40,7 @@ struct RegistrationResult {
   Status status = Status::kUnreachable;
   std::string reason;   // "already-registered", "invalid", ...; or the I/O error
   std::string message;  // the registry's message, for logs
+  std::string code;     // the registry's "code" ("0419" for a server), if any
   bool first = false;   // the first attempt of this RegistryMember
 };
 

@@ -9,6 +9,12 @@
 //           "invalid" (a malformed record), "one-registration-per-connection",
 //           "registry-full". A second register on the same connection whose
 //           record differs only in health is an update.
+//        Servers (kind "server", the IWMSRSRG analogue) are unique per
+//        (system, triplet): a second registration of a triplet on one
+//        system, from another connection or from the same one with more
+//        than health changed, is refused with "already-registered" and
+//        "code":"0419" (IWMSRSRG RC 4, reason 0419); the same triplet on
+//        another system is a registration of its own.
 //   {"op":"update","health":80,"status":..,"attributes":..}   (fields optional)
 //                                    -> {"op":"updated","ok":true|false[,"reason","message"]}
 //   {"op":"heartbeat"}               (no reply; any line counts as a sign of life)
@@ -17,8 +23,18 @@
 //   {"op":"subscribe","kinds":["odbm"]}  (kinds optional: all)
 //        -> {"op":"snapshot","members":[<record>...]} then, pushed:
 //           {"op":"joined","member":<record>}, {"op":"changed","member":<record>},
-//           {"op":"left","kind":K,"name":N,"reason":"connection-closed"|"heartbeat-timeout"|"deregistered"}
+//           {"op":"left","kind":K,"name":N,"system":S,
+//            "reason":"connection-closed"|"heartbeat-timeout"|"deregistered"}
 //   {"op":"query","kinds":[...]}     -> {"op":"result","ok":true,"rows":[<record>...]}
+// Anyone -> registry, WLM queries (IWMSRSRS; rows: wlm_weights.h WlmServerRow):
+//   {"op":"wlm","list":"weighted"}   -> {"op":"result","ok":true,"list":"weighted",
+//                                        "systems":[...],"rows":[eligible servers]}
+//   {"op":"wlm","list":"all"}        -> the same with every server, each with
+//                                        "eligible" and "reason"
+//   The registry is one service that every system reaches (over the bridge
+//   between network namespaces), so a registration is in its answers at
+//   once; clients must still expect a query made elsewhere to lag a
+//   registration (IWMSRSRG propagates asynchronously) and poll.
 // Any request the registry cannot take (bad JSON, unknown op, wrong types):
 //   {"op":"error","ok":false,"reason":"invalid","message":"..."}
 // Records sent out carry "since" (registration time) and "peer" (where the
@@ -40,6 +56,9 @@ inline constexpr char kJoined[] = "joined";
 inline constexpr char kChanged[] = "changed";
 inline constexpr char kLeft[] = "left";
 inline constexpr char kQuery[] = "query";
+inline constexpr char kWlm[] = "wlm";
+inline constexpr char kWlmWeighted[] = "weighted";
+inline constexpr char kWlmAll[] = "all";
 inline constexpr char kResult[] = "result";
 inline constexpr char kError[] = "error";
 
@@ -49,6 +68,8 @@ inline constexpr char kInvalid[] = "invalid";
 inline constexpr char kOnePerConnection[] = "one-registration-per-connection";
 inline constexpr char kRegistryFull[] = "registry-full";
 inline constexpr char kNotRegistered[] = "not-registered";
+// The "code" of a server's already-registered refusal (IWMSRSRG 0419).
+inline constexpr char kServerAlreadyRegisteredCode[] = "0419";
 
 // Why a member left (and kDeregistered, above, when it said goodbye).
 inline constexpr char kConnectionClosed[] = "connection-closed";

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -144,16 +145,115 @@ std::vector<DatastoreRecord> Datastores(const ordered_json& attributes) {
   return datastores;
 }
 
+// One part of a server's triplet: 1..`max` of A-Z 0-9 @ # $ (upper-cased).
+std::string TripletPart(const std::string& part, size_t max, std::string_view what,
+                        const std::string& triplet) {
+  const bool ok = !part.empty() && part.size() <= max &&
+                  std::all_of(part.begin(), part.end(),
+                              [](char c) { return IsUpperOrNational(c) || IsDigit(c); });
+  if (!ok) {
+    throw Invalid(fmt::format("{} '{}' in server '{}' must be 1-{} of A-Z 0-9 @ # $", what, part,
+                              triplet, max));
+  }
+  return part;
+}
+
+// LOCATION.NETWORK_ID.LUNAME; LOCATION as long as IWMSRSRG's (18).
+std::string Triplet(const std::string& text) {
+  const std::string name = UpperCase(text);
+  const size_t first = name.find('.');
+  const size_t second = first == std::string::npos ? first : name.find('.', first + 1);
+  if (second == std::string::npos || name.find('.', second + 1) != std::string::npos) {
+    throw Invalid(fmt::format("server '{}' must be LOCATION.NETWORK_ID.LUNAME", text));
+  }
+  return TripletPart(name.substr(0, first), 18, "LOCATION", text) + "." +
+         TripletPart(name.substr(first + 1, second - first - 1), 8, "NETWORK_ID", text) + "." +
+         TripletPart(name.substr(second + 1), 8, "LUNAME", text);
+}
+
+void ShortString(ordered_json& attributes, const char* key, size_t max) {
+  const ordered_json* value = Find(attributes, key);
+  if (!value) return;
+  if (!value->is_string() || value->get<std::string>().size() > max) {
+    throw Invalid(fmt::format("\"{}\" must be a string of at most {} characters", key, max));
+  }
+}
+
+void Count(ordered_json& attributes, const char* key, int64_t min) {
+  const ordered_json* value = Find(attributes, key);
+  if (!value) return;
+  if (!value->is_number_integer() || value->get<int64_t>() < min) {
+    throw Invalid(fmt::format("\"{}\" must be an integer >= {}", key, min));
+  }
+}
+
+void EndpointAttribute(ordered_json& attributes, const char* key) {
+  const ordered_json* value = Find(attributes, key);
+  if (!value) return;
+  if (!value->is_string()) throw Invalid(fmt::format("\"{}\" must be \"HOST:PORT\"", key));
+  attributes[key] = Address(value->get<std::string>());
+}
+
+// The attributes a WLM server publishes (IWMSRSRG HOST=, USERDATA=, and
+// what drdaplex adds); unknown keys pass.
+void CheckServerAttributes(ordered_json& attributes) {
+  ShortString(attributes, wlm_attr::kHostName, 64);
+  ShortString(attributes, wlm_attr::kUserData, 64);
+  Count(attributes, wlm_attr::kActive, 0);
+  Count(attributes, wlm_attr::kMaxSockets, 1);
+  EndpointAttribute(attributes, wlm_attr::kDrda);
+  EndpointAttribute(attributes, wlm_attr::kAgent);
+  ShortString(attributes, wlm_attr::kHandoff, 107);  // sun_path, less its NUL
+}
+
+void CheckSystemAttributes(ordered_json& attributes) {
+  const ordered_json* capacity = Find(attributes, wlm_attr::kCapacity);
+  if (!capacity) throw Invalid("a system record needs \"capacity\" in its attributes");
+  if (!capacity->is_number() || !(capacity->get<double>() >= 0) ||
+      !std::isfinite(capacity->get<double>())) {
+    throw Invalid("\"capacity\" must be a number >= 0");
+  }
+  const ordered_json* mode = Find(attributes, wlm_attr::kMode);
+  if (!mode) {
+    attributes[wlm_attr::kMode] = kModeConfigured;
+  } else if (!mode->is_string() ||
+             (*mode != kModeConfigured && *mode != kModeMeasured)) {
+    throw Invalid("\"mode\" must be \"configured\" or \"measured\"");
+  }
+}
+
 // Checks every field of `record` and puts it in canonical form.
 void Normalise(MemberRecord& record) {
   CheckKind(record.kind);
   const bool odbm = record.kind == kKindOdbm;
-  record.name = odbm ? ImsName(record.name, "ODBM name") : GenericName(record.name);
+  const bool server = record.kind == kKindServer;
+  const bool system = record.kind == kKindSystem;
+  if (odbm) {
+    record.name = ImsName(record.name, "ODBM name");
+  } else if (system) {
+    record.name = ImsName(record.name, "system name");
+  } else if (server) {
+    record.name = Triplet(record.name);
+  } else {
+    record.name = GenericName(record.name);
+  }
   record.system = ImsName(record.system.empty() ? kDefaultSystem : record.system, "system");
-  record.address = Address(record.address);
+  if (system && record.system != record.name) {
+    // A system record describes the system it names; "LOCAL" is the
+    // default of an unset field, not a second name.
+    if (record.system != kDefaultSystem) {
+      throw Invalid(fmt::format("system record {} must not name another system ({})",
+                                record.name, record.system));
+    }
+    record.system = record.name;
+  }
+  if (odbm && record.address.empty()) throw Invalid("missing \"address\"");
+  if (!record.address.empty()) record.address = Address(record.address);
   if (record.health < 0 || record.health > 100) throw Invalid("\"health\" is outside 0..100");
   record.status = Status(record.status, "status");
   if (!record.attributes.is_object()) throw Invalid("\"attributes\" must be an object");
+  if (server) CheckServerAttributes(record.attributes);
+  if (system) CheckSystemAttributes(record.attributes);
   if (odbm) {
     // Rewritten from the typed view: upper-cased names, explicit statuses.
     ordered_json canonical = record.attributes;
@@ -183,7 +283,7 @@ std::optional<MemberRecord> MemberRecordFromJson(const json& object, std::string
     if (!kind.empty()) record.kind = kind;
     record.name = StringField(object, "name", true);
     record.system = StringField(object, "system", false);
-    record.address = StringField(object, "address", true);
+    record.address = StringField(object, "address", false);
     if (const json* health = Find(object, "health")) record.health = Health(*health);
     const std::string status = StringField(object, "status", false);
     if (!status.empty()) record.status = status;
@@ -236,6 +336,10 @@ bool ApplyMemberUpdate(const json& update, MemberRecord* record, std::string* er
 bool DiffersOnlyInHealth(const MemberRecord& a, const MemberRecord& b) {
   return a.kind == b.kind && a.name == b.name && a.system == b.system && a.address == b.address &&
          a.status == b.status && a.attributes == b.attributes;
+}
+
+std::string RegistrationScope(const MemberRecord& record) {
+  return record.kind == kKindServer ? record.system : std::string();
 }
 
 std::vector<DatastoreRecord> OdbmDatastores(const MemberRecord& record) {

@@ -14,6 +14,7 @@
 
 #include "net/json_line_server.h"
 #include "registry/protocol.h"
+#include "registry/wlm_weights.h"
 
 namespace drdaplex::registry {
 
@@ -25,7 +26,28 @@ using EndReason = net::JsonLineChannel::EndReason;
 
 namespace {
 
-using Key = std::pair<std::string, std::string>;  // (kind, name)
+std::string Upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// What a registration is unique by: (kind, scope, name), the scope being
+// the system for servers and "" for every other kind (RegistrationScope).
+struct Key {
+  std::string kind, scope, name;
+  auto operator<=>(const Key&) const = default;
+};
+
+Key KeyOf(const MemberRecord& record) {
+  return {record.kind, RegistrationScope(record), record.name};
+}
+
+// "ODBM ODBMB1", "SERVER LOC.NET.LU on system SYS1".
+std::string Describe(const MemberRecord& record) {
+  std::string text = Upper(record.kind) + " " + record.name;
+  if (!RegistrationScope(record).empty()) text += " on system " + record.system;
+  return text;
+}
 
 // "2026-05-01T12:00:00.123Z"
 std::string IsoNow() {
@@ -39,13 +61,16 @@ std::string IsoNow() {
                      utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
 }
 
-std::string Upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
 ordered_json Refusal(const char* op, const char* reason, const std::string& message) {
   return {{"op", op}, {"ok", false}, {"reason", reason}, {"message", message}};
+}
+
+// IWMSRSRG's answer to a second registration of a triplet on one system:
+// RC 4, reason xxxx0419 (IwmRsnCodeServerAlreadyReg).
+ordered_json ServerAlreadyRegistered(const std::string& message) {
+  ordered_json refusal = Refusal(protocol::kRegistered, protocol::kAlreadyRegistered, message);
+  refusal["code"] = protocol::kServerAlreadyRegisteredCode;
+  return refusal;
 }
 
 // "kinds": absent or null means every kind. nullopt when malformed.
@@ -181,6 +206,7 @@ class RegistryServer::Impl : public std::enable_shared_from_this<Impl> {
     if (name == protocol::kDeregister) return Deregister(connection);
     if (name == protocol::kSubscribe) return Subscribe(connection, request);
     if (name == protocol::kQuery) return Query(connection, request);
+    if (name == protocol::kWlm) return Wlm(connection, request);
     connection.channel->Send(Refusal(
         protocol::kError, protocol::kInvalid,
         name.empty() ? std::string("missing \"op\"") : fmt::format("unknown op '{}'", name)));
@@ -194,32 +220,41 @@ class RegistryServer::Impl : public std::enable_shared_from_this<Impl> {
       connection.channel->Send(Refusal(protocol::kRegistered, protocol::kInvalid, error));
       return false;
     }
-    const Key key{record->kind, record->name};
+    const Key key = KeyOf(*record);
+    const bool server = record->kind == kKindServer;
     if (connection.member) {
       // The one registration a connection may hold may be re-sent to change
       // its health (as IWMSRSRG allows); anything else needs a deregister.
       Entry& mine = members_.at(*connection.member);
       if (*connection.member != key || !DiffersOnlyInHealth(mine.record, *record)) {
-        connection.channel->Send(Refusal(
-            protocol::kRegistered, protocol::kOnePerConnection,
-            fmt::format("this connection already registered {} {}; deregister first",
-                        Upper(mine.record.kind), mine.record.name)));
+        const std::string message = fmt::format(
+            "this connection already registered {}; deregister first", Describe(mine.record));
+        // A server registering its own triplet again with more than health
+        // changed is IWMSRSRG's 0419; a different name is a second
+        // registration on one connection, which the registry does not do.
+        connection.channel->Send(
+            server && *connection.member == key
+                ? ServerAlreadyRegistered(message)
+                : Refusal(protocol::kRegistered, protocol::kOnePerConnection, message));
         return true;
       }
       SendRegistered(connection);
       if (mine.record.health != record->health) {
         mine.record.health = record->health;
-        Publish(key.first, Event(protocol::kChanged, mine.record));
+        Publish(key.kind, Event(protocol::kChanged, mine.record));
       }
       return true;
     }
     if (const auto existing = members_.find(key); existing != members_.end()) {
-      connection.channel->Send(Refusal(
-          protocol::kRegistered, protocol::kAlreadyRegistered,
-          fmt::format("{} {} is already registered from {}", Upper(key.first), key.second,
-                      existing->second.record.peer)));
-      spdlog::warn("refused {} {} from {}: already registered from {}", key.first, key.second,
-                   connection.channel->peer(), existing->second.record.peer);
+      const std::string message =
+          fmt::format("{} is already registered from {}", Describe(existing->second.record),
+                      existing->second.record.peer);
+      connection.channel->Send(
+          server ? ServerAlreadyRegistered(message)
+                 : Refusal(protocol::kRegistered, protocol::kAlreadyRegistered, message));
+      spdlog::warn("refused {} from {}: already registered from {}",
+                   Describe(existing->second.record), connection.channel->peer(),
+                   existing->second.record.peer);
       return true;
     }
     if (members_.size() >= options_.max_members) {
@@ -236,7 +271,7 @@ class RegistryServer::Impl : public std::enable_shared_from_this<Impl> {
     SendRegistered(connection);
     spdlog::info("joined: {} {} at {} (system {}, health {}, from {})", stored.kind, stored.name,
                  stored.address, stored.system, stored.health, stored.peer);
-    Publish(key.first, Event(protocol::kJoined, stored));
+    Publish(key.kind, Event(protocol::kJoined, stored));
     return true;
   }
 
@@ -312,9 +347,43 @@ class RegistryServer::Impl : public std::enable_shared_from_this<Impl> {
   ordered_json Records(const std::set<std::string>& kinds) const {
     ordered_json rows = ordered_json::array();
     for (const auto& [key, entry] : members_) {
-      if (Wanted(kinds, key.first)) rows.push_back(MemberRecordToJson(entry.record));
+      if (Wanted(kinds, key.kind)) rows.push_back(MemberRecordToJson(entry.record));
     }
     return rows;
+  }
+
+  // IWMSRSRS: the weighted list of eligible servers ("weighted", the
+  // default) or every registered server with why it is not eligible
+  // ("all"); both with the systems' weights.
+  bool Wlm(Connection& connection, const json& request) {
+    const auto list = request.find("list");
+    const std::string which =
+        list == request.end() || list->is_null() ? protocol::kWlmWeighted
+        : list->is_string()                      ? list->get<std::string>()
+                                                 : std::string();
+    if (which != protocol::kWlmWeighted && which != protocol::kWlmAll) {
+      connection.channel->Send(Refusal(protocol::kError, protocol::kInvalid,
+                                       "\"list\" must be \"weighted\" or \"all\""));
+      return false;
+    }
+    std::vector<MemberRecord> records;
+    for (const auto& [key, entry] : members_) {
+      if (key.kind == kKindServer || key.kind == kKindSystem) records.push_back(entry.record);
+    }
+    const WlmWeights weights = ComputeWlmWeights(records);
+    const bool all = which == protocol::kWlmAll;
+    ordered_json rows = ordered_json::array();
+    for (const WlmServerWeight& server : weights.servers) {
+      if (all || server.eligible) rows.push_back(WlmServerRow(server, all));
+    }
+    ordered_json systems = ordered_json::array();
+    for (const WlmSystemWeight& system : weights.systems) systems.push_back(WlmSystemRow(system));
+    connection.channel->Send(ordered_json{{"op", protocol::kResult},
+                                          {"ok", true},
+                                          {"list", which},
+                                          {"systems", std::move(systems)},
+                                          {"rows", std::move(rows)}});
+    return true;
   }
 
   static ordered_json Event(const char* op, const MemberRecord& record) {
@@ -337,12 +406,14 @@ class RegistryServer::Impl : public std::enable_shared_from_this<Impl> {
     const Key key = *std::exchange(connection.member, std::nullopt);
     const auto it = members_.find(key);
     if (it == members_.end() || it->second.owner != &connection) return;
-    spdlog::info("left: {} {} ({})", key.first, key.second, reason);
+    const std::string system = it->second.record.system;
+    spdlog::info("left: {} {} of system {} ({})", key.kind, key.name, system, reason);
     members_.erase(it);
-    Publish(key.first, ordered_json{{"op", protocol::kLeft},
-                                    {"kind", key.first},
-                                    {"name", key.second},
-                                    {"reason", reason}});
+    Publish(key.kind, ordered_json{{"op", protocol::kLeft},
+                                   {"kind", key.kind},
+                                   {"name", key.name},
+                                   {"system", system},
+                                   {"reason", reason}});
   }
 
   // The connection ended: it is no subscriber any more, and its member left.

@@ -1,7 +1,10 @@
 // RegistryServer: the plex registry, drdaplex's analogue of the SCI member
-// list (and later of WLM server registration). Members (ODBMs) register a
-// MemberRecord; watchers (routers, operator tools) subscribe and are pushed
-// every join, change and departure; anyone may query.
+// list and of WLM's sysplex-routing registration. Members register a
+// MemberRecord: ODBMs (kind "odbm"), routers as WLM servers (kind "server",
+// IWMSRSRG) and per-system agents with their capacity (kind "system",
+// drdaplex-system); watchers (routers, distributors, operator tools)
+// subscribe and are pushed every join, change and departure; anyone may
+// query, and ask for the WLM weights (op "wlm", IWMSRSRS: wlm_weights.h).
 //
 // Why a registration lives exactly as long as its TCP connection:
 //  - When a member process ends for any reason, SIGKILL included, the kernel
@@ -25,9 +28,11 @@
 //
 // Protocol: JSON lines (net/json_line_channel.h); see protocol.h for the
 // messages. A connection registers at most one member; (kind, name) is
-// unique plex-wide, and a second registration of a name is refused with
-// reason "already-registered" while the first stays. Re-registering on the
-// same connection to change only health is an update.
+// unique plex-wide ((kind, system, name) for servers: IWMSRSRG checks a
+// triplet per system), and a second registration of a name is refused with
+// reason "already-registered" (for servers with code "0419") while the
+// first stays. Re-registering on the same connection to change only health
+// is an update.
 //
 // Bounds: max_members registrations, max_connections connections, lines of
 // channel.max_line bytes, channel.max_queued_bytes of unsent events per
@@ -84,7 +89,7 @@ class RegistryServer {
   // gone). Idempotent.
   void Stop();
 
-  // The registered members, ordered by (kind, name).
+  // The registered members, ordered by (kind, system for servers, name).
   std::vector<MemberRecord> Members() const;
   size_t connection_count() const;
 

@@ -87,6 +87,7 @@ class RegistryWatcher::State : public std::enable_shared_from_this<State> {
       event.type = RegistryEvent::kLeft;
       event.kind = message.value("kind", "");
       event.name = message.value("name", "");
+      event.system = message.value("system", "");
       event.reason = message.value("reason", "");
     } else {
       if (!message.value("ok", true)) {
@@ -105,7 +106,7 @@ class RegistryWatcher::State : public std::enable_shared_from_this<State> {
   }
 
   void Lost(const std::string& why) {
-    if (lost_reported_) return;
+    if (lost_reported_ || stopped_) return;
     lost_reported_ = true;
     spdlog::warn("registry at {} lost: {}", net::FormatEndpoint(options_.registry), why);
     RegistryEvent event;

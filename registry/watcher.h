@@ -32,9 +32,10 @@ struct RegistryEvent {
   Type type = kSnapshot;
   // kSnapshot: every member of the subscribed kinds; kJoined, kChanged: the one.
   std::vector<MemberRecord> members;
-  // kLeft: who left and why ("connection-closed", "heartbeat-timeout",
+  // kLeft: who left (kind, name, and system: servers are known by system
+  // and name) and why ("connection-closed", "heartbeat-timeout",
   // "deregistered"); kRegistryLost: why, in `reason`.
-  std::string kind, name, reason;
+  std::string kind, name, system, reason;
 };
 
 struct RegistryWatcherOptions {

@@ -19,8 +19,9 @@ int main(int argc, char** argv) {
   CLI::App app{"registry-member-tool: registers one member with drdaplex-registry"};
   std::string registry;
   drdaplex::registry::MemberRecord record;
-  record.address = "127.0.0.1:1";
+  record.address = "127.0.0.1:1";  // --address "" for none (not for ODBMs)
   std::vector<std::string> datastores;
+  std::vector<std::string> attributes;
   std::string log_level = "info";
   app.add_option("--registry", registry, "HOST:PORT of the registry")->required();
   app.add_option("--kind", record.kind, "member kind");
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
   app.add_option("--address", record.address, "advertised HOST:PORT");
   app.add_option("--health", record.health, "health 0..100");
   app.add_option("--datastore", datastores, "NAME=ALIAS,ALIAS (repeatable)");
+  app.add_option("--attribute", attributes,
+                 "KEY=VALUE added to the attributes, VALUE as JSON when it parses (repeatable)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_default_logger(spdlog::stderr_color_mt("member"));
@@ -48,6 +51,17 @@ int main(int argc, char** argv) {
   }
   if (record.kind == drdaplex::registry::kKindOdbm) {
     record.attributes = drdaplex::registry::OdbmAttributes(list);
+  }
+  for (const std::string& spec : attributes) {
+    const size_t equals = spec.find('=');
+    if (equals == std::string::npos) {
+      fmt::print(stderr, "--attribute {}: KEY=VALUE expected\n", spec);
+      return 2;
+    }
+    const std::string text = spec.substr(equals + 1);
+    auto value = nlohmann::ordered_json::parse(text, nullptr, false);
+    record.attributes[spec.substr(0, equals)] =
+        value.is_discarded() ? nlohmann::ordered_json(text) : value;
   }
 
   std::string error;

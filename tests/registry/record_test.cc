@@ -120,6 +120,85 @@ TEST(RecordTest, OtherKindsTakeLongerNamesAndAnyAttributes) {
   EXPECT_TRUE(OdbmDatastores(*record).empty());
 }
 
+TEST(RecordTest, ServersAreTripletsUpperCasedWithCheckedAttributes) {
+  std::string error;
+  const auto record = MemberRecordFromJson(
+      json{{"kind", "server"},
+           {"name", "drdaplex.net.hws1"},
+           {"system", "sys2"},
+           {"attributes",
+            {{"host_name", "router1.example"},
+             {"user_data", "anything"},
+             {"active", 3},
+             {"max_sockets", 2000},
+             {"drda", "127.0.0.1:6695"},
+             {"agent", "127.0.0.1:7700"},
+             {"handoff", "/tmp/h.sock"},
+             {"extra", {1, 2}}}}},
+      &error);
+  ASSERT_TRUE(record) << error;
+  EXPECT_EQ(record->name, "DRDAPLEX.NET.HWS1");
+  EXPECT_EQ(record->system, "SYS2");
+  EXPECT_EQ(record->address, "");  // optional for servers
+  EXPECT_EQ(record->attributes["extra"], json({1, 2}));
+  EXPECT_EQ(RegistrationScope(*record), "SYS2");
+  // A LOCATION may be as long as IWMSRSRG's (18).
+  EXPECT_TRUE(MemberRecordFromJson(
+      json{{"kind", "server"}, {"name", "ABCDEFGHIJKLMNOPQR.NET.LU"}}, &error))
+      << error;
+}
+
+TEST(RecordTest, RefusesBadServers) {
+  auto server = [](const std::string& name, json attributes = json::object()) {
+    return json{{"kind", "server"}, {"name", name}, {"attributes", attributes}};
+  };
+  EXPECT_NE(ErrorFor(server("LOC.NET")).find("LOCATION.NETWORK_ID.LUNAME"), std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NET.LU.X")).find("LOCATION.NETWORK_ID.LUNAME"),
+            std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC..LU")).find("NETWORK_ID"), std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NET.LUNAME123")).find("LUNAME"), std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NETWORK12.LU")).find("NETWORK_ID"), std::string::npos);
+  EXPECT_NE(ErrorFor(server("ABCDEFGHIJKLMNOPQRS.NET.LU")).find("LOCATION"), std::string::npos);
+  EXPECT_NE(ErrorFor(server("L_C.NET.LU")).find("LOCATION"), std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NET.LU", {{"user_data", std::string(65, 'x')}}))
+                .find("user_data"),
+            std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NET.LU", {{"host_name", 7}})).find("host_name"),
+            std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NET.LU", {{"active", -1}})).find("active"), std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NET.LU", {{"max_sockets", 0}})).find("max_sockets"),
+            std::string::npos);
+  EXPECT_NE(ErrorFor(server("LOC.NET.LU", {{"drda", "nowhere"}})).find("nowhere"),
+            std::string::npos);
+}
+
+TEST(RecordTest, SystemRecordsNameThemselvesAndCarryACapacity) {
+  std::string error;
+  const auto record = MemberRecordFromJson(
+      json{{"kind", "system"}, {"name", "sys1"}, {"attributes", {{"capacity", 12.5}}}}, &error);
+  ASSERT_TRUE(record) << error;
+  EXPECT_EQ(record->name, "SYS1");
+  EXPECT_EQ(record->system, "SYS1");
+  EXPECT_EQ(record->attributes["mode"], "configured");
+  EXPECT_EQ(RegistrationScope(*record), "");
+
+  auto system = [](json attributes, const char* of = "SYS1") {
+    return json{{"kind", "system"}, {"name", "SYS1"}, {"system", of}, {"attributes", attributes}};
+  };
+  EXPECT_NE(ErrorFor(system(json::object())).find("capacity"), std::string::npos);
+  EXPECT_NE(ErrorFor(system({{"capacity", -1}})).find("capacity"), std::string::npos);
+  EXPECT_NE(ErrorFor(system({{"capacity", "4"}})).find("capacity"), std::string::npos);
+  EXPECT_NE(ErrorFor(system({{"capacity", 4}, {"mode", "guessed"}})).find("mode"),
+            std::string::npos);
+  EXPECT_NE(ErrorFor(system({{"capacity", 4}}, "SYS2")).find("another system"),
+            std::string::npos);
+}
+
+TEST(RecordTest, OnlyOdbmsNeedAnAddress) {
+  EXPECT_NE(ErrorFor(json{{"name", "ODBMA"}}).find("missing \"address\""), std::string::npos);
+  EXPECT_TRUE(MemberRecordFromJson(json{{"kind", "other"}, {"name", "x"}}, nullptr));
+}
+
 TEST(RecordTest, UpdateIsAllOrNothing) {
   auto record = *MemberRecordFromJson(OdbmJson(), nullptr);
   const MemberRecord before = record;

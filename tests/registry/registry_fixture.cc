@@ -207,10 +207,14 @@ std::map<std::string, registry::MemberRecord> WatchLog::View() const {
         [[fallthrough]];
       case RegistryEvent::kJoined:
       case RegistryEvent::kChanged:
-        for (const auto& member : event.members) view[member.name] = member;
+        for (const auto& member : event.members) {
+          view[member.kind == registry::kKindServer ? member.system + "/" + member.name
+                                                    : member.name] = member;
+        }
         break;
       case RegistryEvent::kLeft:
-        view.erase(event.name);
+        view.erase(event.kind == registry::kKindServer ? event.system + "/" + event.name
+                                                       : event.name);
         break;
       case RegistryEvent::kRegistryLost:
         view.clear();
@@ -261,6 +265,34 @@ std::unique_ptr<ChildProcess> StartMemberTool(const TempDir& dir, const std::str
   auto process = ChildProcess::Start(child, &error);
   EXPECT_NE(process, nullptr) << error;
   return process;
+}
+
+std::unique_ptr<ChildProcess> StartSystemAgent(const TempDir& dir, const std::string& registry,
+                                               const std::string& name,
+                                               std::vector<std::string> args) {
+  ChildOptions child;
+  child.argv = {BinaryPath("drdaplex-system"), "--registry", registry, "--name", name,
+                "--log-level", "debug"};
+  child.argv.insert(child.argv.end(), args.begin(), args.end());
+  child.stdout_path = dir.File("system-" + name + ".log");
+  child.stderr_path = child.stdout_path;
+  std::string error;
+  auto process = ChildProcess::Start(child, &error);
+  EXPECT_NE(process, nullptr) << error;
+  return process;
+}
+
+nlohmann::json ServerRequest(const std::string& triplet, const std::string& system, int health,
+                             nlohmann::json attributes) {
+  return {{"op", "register"}, {"kind", "server"},  {"name", triplet},
+          {"system", system}, {"health", health},  {"attributes", std::move(attributes)}};
+}
+
+nlohmann::json SystemRequest(const std::string& system, double capacity) {
+  return {{"op", "register"},
+          {"kind", "system"},
+          {"name", system},
+          {"attributes", {{"capacity", capacity}, {"mode", "configured"}}}};
 }
 
 nlohmann::json RegisterRequest(const std::string& name, int health, const std::string& address) {

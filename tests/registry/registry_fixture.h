@@ -96,7 +96,8 @@ class WatchLog {
       const std::function<bool(const registry::RegistryEvent&)>& match,
       std::chrono::milliseconds timeout, size_t from = 0) const;
   size_t size() const;
-  // The view a router would hold: the last snapshot with later events applied.
+  // The view a router would hold: the last snapshot with later events
+  // applied. Keyed by name; servers (unique per system) by "SYSTEM/TRIPLET".
   std::map<std::string, registry::MemberRecord> View() const;
 
  private:
@@ -118,6 +119,20 @@ std::function<bool(const registry::RegistryEvent&)> IsType(registry::RegistryEve
 std::unique_ptr<ChildProcess> StartMemberTool(const TempDir& dir, const std::string& registry,
                                               const std::string& name,
                                               std::vector<std::string> extra_args = {});
+
+// drdaplex-system registering system `name` (args: --capacity N or
+// --measure, ...). Its log is <dir>/system-<name>.log.
+std::unique_ptr<ChildProcess> StartSystemAgent(const TempDir& dir, const std::string& registry,
+                                               const std::string& name,
+                                               std::vector<std::string> args);
+
+// A register request for a WLM server (kind "server").
+nlohmann::json ServerRequest(const std::string& triplet, const std::string& system,
+                             int health = 100,
+                             nlohmann::json attributes = nlohmann::json::object());
+
+// A register request for a system's capacity (kind "system").
+nlohmann::json SystemRequest(const std::string& system, double capacity);
 
 // A register request for an ODBM with one datastore.
 nlohmann::json RegisterRequest(const std::string& name, int health = 100,
