@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev
   default-jdk-headless libderbyclient-java derby-tools libderby-java
   tshark
+  haproxy
 )
 missing=()
 for p in "${packages[@]}"; do
