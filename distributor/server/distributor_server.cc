@@ -193,8 +193,11 @@ void DistributorServer::OnRegistry(const registry::RegistryEvent& event) {
       for (const auto& m : event.members) members_[key(m)] = m;
       break;
     case Type::kLeft:
+      // A server's key includes its system: the same triplet may be
+      // registered on another system too.
       std::erase_if(members_, [&](const auto& entry) {
-        return entry.second.kind == event.kind && entry.second.name == event.name;
+        return entry.second.kind == event.kind && entry.second.name == event.name &&
+               (event.system.empty() || entry.second.system == event.system);
       });
       break;
     case Type::kRegistryLost:
