@@ -249,10 +249,12 @@ ordered_json AdminCommands::Query(const json& request) {
 ordered_json AdminCommands::Update(const json& request) {
   const std::string type = RequiredString(request, "type");
   const std::string action = RequiredString(request, "action");
+  if (type == "router") return UpdateRouter(request, action);
   const std::vector<std::string> names = Names(request, "name");
   const std::vector<std::string> odbms = Names(request, "odbm");
   if (type != "alias" && type != "odbm" && type != "datastore") {
-    return Error(fmt::format("unknown update type [{}]; expected alias, odbm or datastore", type));
+    return Error(
+        fmt::format("unknown update type [{}]; expected alias, odbm, datastore or router", type));
   }
   if (action != "stop" && action != "start") {
     return Error(fmt::format("unknown action [{}]; expected stop or start", action));
@@ -304,6 +306,28 @@ ordered_json AdminCommands::Update(const json& request) {
   out["ok"] = true;
   out["matched"] = matched;
   out["message"] = fmt::format("{}", fmt::join(phrases, "; "));
+  return out;
+}
+
+ordered_json AdminCommands::UpdateRouter(const json& request, const std::string& action) {
+  if (action != "drain" && action != "undrain") {
+    return Error(
+        fmt::format("unknown action [{}] for a router; expected drain or undrain", action));
+  }
+  // The command names no router: it is the one the operator's socket
+  // belongs to. A list would suggest otherwise, so it is refused.
+  if (!Names(request, "name").empty() || !Names(request, "odbm").empty()) {
+    return Error("update router takes no \"name\" or \"odbm\": it drains the router asked");
+  }
+  if (!hooks_.set_draining) return Error("this router cannot be drained");
+  const bool drain = action == "drain";
+  hooks_.set_draining(drain);
+  ordered_json out;
+  out["ok"] = true;
+  out["matched"] = 1;
+  out["message"] = drain ? "DRAIN router: the agent check replies drain; no new connections "
+                           "from a load balancer, those made go on"
+                         : "UNDRAIN router: the agent check replies ready";
   return out;
 }
 

@@ -25,6 +25,13 @@
 //       -> {"ok":true,"matched":N,"message":"..."}
 //     alias: STOP(ROUTE)/START(ROUTE), in the listed ODBMs or all of them;
 //     odbm: STOP(COMM)-like; datastore: in the listed ODBMs or all of them.
+//   {"command":"update","type":"router","action":"drain"|"undrain"}
+//       -> {"ok":true,"matched":1,"message":"..."}
+//     Drains the router (or ends that): its HAProxy agent check replies
+//     "drain", so a load balancer in front sends it no new connection while
+//     the ones already made go on. Takes no names (the router is the one
+//     asked); AdminHooks::set_draining applies it, and the router reports
+//     the state in its "query router" row.
 //   {"command":"reload-exit"} -> {"ok":true,"message":...} or ok:false.
 //
 // Ownership: refers to the RoutingTable, which must outlive it; owns copies
@@ -47,6 +54,8 @@ struct AdminHooks {
   std::function<std::string()> reload_exit;
   // The router's own facts: name, ports, admin address, uptime, exit module.
   std::function<nlohmann::ordered_json()> router_info;
+  // Sets (true) or clears (false) the router's draining flag.
+  std::function<void(bool)> set_draining;
 };
 
 class AdminCommands {
@@ -58,6 +67,7 @@ class AdminCommands {
  private:
   nlohmann::ordered_json Query(const nlohmann::json& request);
   nlohmann::ordered_json Update(const nlohmann::json& request);
+  nlohmann::ordered_json UpdateRouter(const nlohmann::json& request, const std::string& action);
   nlohmann::ordered_json ReloadExit();
 
   RoutingTable& table_;

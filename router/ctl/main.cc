@@ -6,6 +6,7 @@
 //                [--name N ...] [--odbm O ...]
 //   drdaplex-ctl --admin HOST:PORT update alias|odbm|datastore NAME... [--odbm O ...]
 //                (--stop|--start)
+//   drdaplex-ctl --admin HOST:PORT update router (--drain|--undrain)
 //   drdaplex-ctl --admin HOST:PORT reload-exit
 //   drdaplex-ctl --registry HOST:PORT members [--kind odbm ...]   (no --kind: all)
 //   drdaplex-ctl (--admin|--registry) HOST:PORT raw '<json>'   (--admin wins if both)
@@ -113,16 +114,26 @@ int main(int argc, char** argv) {
   std::vector<std::string> update_odbms;
   bool stop = false;
   bool start = false;
-  CLI::App* update = app.add_subcommand("update", "stop or start routing (UPDATE IMSCON)");
-  update->add_option("type", update_type, "alias, odbm or datastore")
+  bool drain = false;
+  bool undrain = false;
+  CLI::App* update = app.add_subcommand(
+      "update", "stop or start routing (UPDATE IMSCON); drain or undrain the router");
+  update->add_option("type", update_type, "alias, odbm, datastore or router")
       ->required()
-      ->check(CLI::IsMember({"alias", "odbm", "datastore"}));
-  update->add_option("names", update_names, "names (trailing * wildcards)")->required();
+      ->check(CLI::IsMember({"alias", "odbm", "datastore", "router"}));
+  // Required for every type but router (checked below: CLI11 cannot tie
+  // a positional's presence to another's value).
+  update->add_option("names", update_names, "names (trailing * wildcards)");
   update->add_option("--odbm", update_odbms, "only in these ODBMs (alias, datastore)")
       ->allow_extra_args(false);
   CLI::Option* stop_flag = update->add_flag("--stop", stop, "STOP(ROUTE) / STOP(COMM)");
   CLI::Option* start_flag = update->add_flag("--start", start, "START(ROUTE) / START(COMM)");
   stop_flag->excludes(start_flag);
+  CLI::Option* drain_flag =
+      update->add_flag("--drain", drain, "router: agent check replies drain (no new connections)");
+  CLI::Option* undrain_flag =
+      update->add_flag("--undrain", undrain, "router: agent check replies ready again");
+  drain_flag->excludes(undrain_flag);
 
   CLI::App* reload = app.add_subcommand("reload-exit", "load the routing exit again");
 
@@ -158,8 +169,19 @@ int main(int argc, char** argv) {
     if (!query_names.empty()) request["name"] = query_names;
     if (!query_odbms.empty()) request["odbm"] = query_odbms;
     target = admin;
+  } else if (*update && update_type == "router") {
+    if (!need_admin()) return kUsageOrConnection;
+    if (!update_names.empty() || !update_odbms.empty()) {
+      return Fail("update router takes no names: it acts on the router of --admin");
+    }
+    if (stop || start) return Fail("update router takes --drain or --undrain, not --stop/--start");
+    if (drain == undrain) return Fail("update router needs --drain or --undrain");
+    request = {{"command", "update"}, {"type", "router"}, {"action", drain ? "drain" : "undrain"}};
+    target = admin;
   } else if (*update) {
     if (!need_admin()) return kUsageOrConnection;
+    if (update_names.empty()) return Fail("update " + update_type + " needs at least one name");
+    if (drain || undrain) return Fail("--drain and --undrain are for update router");
     if (stop == start) return Fail("update needs --stop or --start");
     if (update_type == "odbm" && !update_odbms.empty()) {
       return Fail("update odbm takes the ODBM names as NAME..., not --odbm");

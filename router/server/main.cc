@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -164,7 +165,25 @@ int main(int argc, char** argv) {
   asio::io_context& control = server.control_context();
   const auto started = std::chrono::steady_clock::now();
 
+  // Draining (drdaplex-ctl update router --drain): the agent check replies
+  // "drain", so a load balancer in front sends no new connection while those
+  // made go on. Set on the admin socket's thread, read by the agent check's.
+  std::atomic<bool> draining{false};
+  // Made further down when a registry is configured; declared here for the
+  // agent state, which the operator's "query router" shows too.
+  std::unique_ptr<router_wlm::WlmServerRegistration> wlm;
+  auto agent_state = [&]() {
+    if (wlm) return wlm->Agent(draining.load());
+    return router_wlm::AgentStateFromSlots(server.active_connections(), options.max_sockets,
+                                           draining.load());
+  };
+
   router::AdminHooks hooks;
+  hooks.set_draining = [&](bool drain) {
+    if (draining.exchange(drain) != drain) {
+      spdlog::info("router {} {}", config.name, drain ? "draining" : "no longer draining");
+    }
+  };
   hooks.reload_exit = [&]() -> std::string {
     if (config.exit.module.empty()) return "no routing exit is configured";
     std::string error;
@@ -189,6 +208,11 @@ int main(int argc, char** argv) {
     info["active"] = server.active_connections();
     info["total"] = server.total_connections();
     info["refused"] = server.refused_connections();
+    info["draining"] = draining.load();
+    // The agent-check reply (the line HAProxy would read), without its '\n'.
+    std::string agent_reply = router_wlm::FormatAgentReply(agent_state());
+    agent_reply.pop_back();
+    info["agent"] = agent_reply;
     info["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::steady_clock::now() - started)
                            .count();
@@ -236,7 +260,6 @@ int main(int argc, char** argv) {
 
   // WLM: the router registers as a server for sysplex routing (IWMSRSRG)
   // and keeps its health (from free MAXSOC slots) and load current.
-  std::unique_ptr<router_wlm::WlmServerRegistration> wlm;
   std::unique_ptr<router_wlm::AgentCheckServer> agent_check;
   if (!config.registry_address.empty()) {
     nlohmann::ordered_json extra;
@@ -247,11 +270,8 @@ int main(int argc, char** argv) {
     if (!config.sysplex.agent_address.empty()) {
       try {
         agent_check = std::make_unique<router_wlm::AgentCheckServer>(
-            control, EndpointOrExit(config.sysplex.agent_address, "SYSPLEX AGENT"), [&]() {
-              if (wlm) return wlm->Agent(false);
-              return router_wlm::AgentStateFromSlots(server.active_connections(),
-                                                     options.max_sockets, false);
-            });
+            control, EndpointOrExit(config.sysplex.agent_address, "SYSPLEX AGENT"),
+            agent_state);
       } catch (const boost::system::system_error& e) {
         fmt::print(stderr, "drdaplex-router: agent-check listener: {}\n", e.what());
         return 1;

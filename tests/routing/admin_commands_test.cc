@@ -1,5 +1,6 @@
 // AdminCommands over a RoutingTable on the seed plex: every query type, the
-// updates, reload-exit, and the errors a bad request gets.
+// updates (draining the router included), reload-exit, and the errors a bad
+// request gets.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -39,15 +40,22 @@ class AdminCommandsTest : public RoutingTableTest {
 
   std::string reload_error_;
   int reloads_ = 0;
+  bool draining_ = false;
+  int drain_calls_ = 0;
   AdminCommands commands_{table_, AdminHooks{[this] {
                                                ++reloads_;
                                                return reload_error_;
                                              },
-                                             [] {
+                                             [this] {
                                                ordered_json info;
                                                info["name"] = "HWS1";
                                                info["drda_port"] = 6695;
+                                               info["draining"] = draining_;
                                                return info;
+                                             },
+                                             [this](bool drain) {
+                                               ++drain_calls_;
+                                               draining_ = drain;
                                              }}};
 };
 
@@ -190,7 +198,8 @@ TEST_F(AdminCommandsTest, QueryDecisionsAndHistory) {
 TEST_F(AdminCommandsTest, QueryRouter) {
   ordered_json rows = Rows(R"({"command":"query","type":"router"})");
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(Keys(rows[0]), (std::vector<std::string>{"name", "drda_port", "generation"}));
+  EXPECT_EQ(Keys(rows[0]),
+            (std::vector<std::string>{"name", "drda_port", "draining", "generation"}));
   EXPECT_EQ(rows[0]["name"], "HWS1");
   EXPECT_EQ(rows[0]["generation"], table_.generation());
 
@@ -198,6 +207,47 @@ TEST_F(AdminCommandsTest, QueryRouter) {
   ordered_json reply = bare.Execute(json::parse(R"({"command":"query","type":"router"})"));
   EXPECT_EQ(reply["ok"], true);
   EXPECT_EQ(Keys(reply["rows"][0]), (std::vector<std::string>{"generation"}));
+}
+
+TEST_F(AdminCommandsTest, UpdateRouterDrainsAndUndrains) {
+  const std::string query = R"({"command":"query","type":"router"})";
+  EXPECT_EQ(Rows(query)[0]["draining"], false);
+
+  ordered_json reply = Run(R"({"command":"update","type":"router","action":"drain"})");
+  EXPECT_EQ(reply["ok"], true) << reply.dump();
+  EXPECT_EQ(reply["matched"], 1);
+  EXPECT_NE(reply.value("message", "").find("DRAIN"), std::string::npos) << reply.dump();
+  EXPECT_TRUE(draining_);
+  EXPECT_EQ(Rows(query)[0]["draining"], true);
+  // Draining twice is no error: the flag just stays set.
+  EXPECT_EQ(Run(R"({"command":"update","type":"router","action":"drain"})")["ok"], true);
+  EXPECT_TRUE(draining_);
+
+  reply = Run(R"({"command":"update","type":"router","action":"undrain"})");
+  EXPECT_EQ(reply["ok"], true) << reply.dump();
+  EXPECT_NE(reply.value("message", "").find("UNDRAIN"), std::string::npos) << reply.dump();
+  EXPECT_FALSE(draining_);
+  EXPECT_EQ(Rows(query)[0]["draining"], false);
+  EXPECT_EQ(drain_calls_, 3);
+
+  // Routers take drain/undrain only, and no names: the router asked is the one.
+  EXPECT_NE(ExpectError(json::parse(R"({"command":"update","type":"router","action":"stop"})"))
+                .find("drain or undrain"),
+            std::string::npos);
+  const json named =
+      json::parse(R"({"command":"update","type":"router","name":"HWS2","action":"drain"})");
+  EXPECT_NE(ExpectError(named).find("no \"name\""), std::string::npos);
+  EXPECT_NE(ExpectError(json::parse(R"({"command":"update","type":"router"})")).find("action"),
+            std::string::npos);
+  EXPECT_EQ(drain_calls_, 3);
+  EXPECT_FALSE(draining_);
+
+  // A router without the hook says so rather than pretending.
+  AdminCommands bare(table_);
+  const json drain = json::parse(R"({"command":"update","type":"router","action":"drain"})");
+  EXPECT_EQ(bare.Execute(drain)["error"], "this router cannot be drained");
+  // The routing table is untouched by any of it.
+  EXPECT_EQ(Where("IO1A"), "ODBMB1/IMS1");
 }
 
 TEST_F(AdminCommandsTest, ReloadExit) {
@@ -209,7 +259,8 @@ TEST_F(AdminCommandsTest, ReloadExit) {
 
   AdminCommands bare(table_);
   EXPECT_EQ(bare.Execute(json::parse(R"({"command":"reload-exit"})"))["ok"], false);
-  AdminCommands throwing(table_, {[]() -> std::string { throw std::runtime_error("boom"); }, {}});
+  AdminCommands throwing(table_,
+                         {[]() -> std::string { throw std::runtime_error("boom"); }, {}, {}});
   EXPECT_EQ(throwing.Execute(json::parse(R"({"command":"reload-exit"})"))["error"], "boom");
 }
 

@@ -128,6 +128,16 @@ TEST(CtlTest, UpdateSendsTheCommand) {
       "name":["IO1A","IO2A"],"action":"stop","odbm":["ODBMB1"]})"));
 }
 
+TEST(CtlTest, UpdateRouterDrainsAndUndrains) {
+  for (const std::string action : {"drain", "undrain"}) {
+    ScriptedServer server(R"({"ok":true,"matched":1,"message":"done"})");
+    CommandResult r = Ctl({"--admin", server.address(), "update", "router", "--" + action});
+    EXPECT_TRUE(r.Success()) << r.Describe();
+    EXPECT_EQ(server.Request(),
+              json({{"command", "update"}, {"type", "router"}, {"action", action}}));
+  }
+}
+
 TEST(CtlTest, NotOkExitsOneWithTheErrorOnStderr) {
   ScriptedServer server(R"({"ok":false,"error":"unknown query type [users]"})");
   CommandResult r = Ctl({"--admin", server.address(), "reload-exit"});
@@ -201,6 +211,12 @@ TEST(CtlTest, UsageErrorsExitTwo) {
            {"--admin", "127.0.0.1:1", "update", "alias", "IO1A"},  // neither --stop nor --start
            {"--admin", "127.0.0.1:1", "update", "alias", "IO1A", "--stop", "--start"},
            {"--admin", "127.0.0.1:1", "update", "odbm", "A", "--odbm", "B", "--stop"},
+           {"--admin", "127.0.0.1:1", "update", "alias", "--stop"},  // no name
+           {"--admin", "127.0.0.1:1", "update", "alias", "IO1A", "--drain"},
+           {"--admin", "127.0.0.1:1", "update", "router"},  // neither --drain nor --undrain
+           {"--admin", "127.0.0.1:1", "update", "router", "--drain", "--undrain"},
+           {"--admin", "127.0.0.1:1", "update", "router", "--stop"},
+           {"--admin", "127.0.0.1:1", "update", "router", "HWS1", "--drain"},
            {"--admin", "localhost", "query", "odbm"},        // no port
            {"--admin", "127.0.0.1:70000", "query", "odbm"},  // bad port
            {"--admin", "127.0.0.1:1", "raw", "[1,2]"},       // not an object

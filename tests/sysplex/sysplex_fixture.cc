@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <stdexcept>
 
 #include "config/pass_ticket.h"
 #include "tests/support/child_process.h"
@@ -44,8 +45,10 @@ uint16_t FreePort(const std::string& address) {
 
 }  // namespace
 
-std::unique_ptr<Sysplex> Sysplex::Start(SimSystems::Mode mode, std::string* error) {
+std::unique_ptr<Sysplex> Sysplex::Start(SimSystems::Mode mode, std::string* error,
+                                        bool agent_checks) {
   std::unique_ptr<Sysplex> plex(new Sysplex());
+  plex->agent_checks_ = agent_checks;
   plex->systems_ = SimSystems::Create(mode, {"SYS1", "SYS2", "SYS3"}, error);
   if (!plex->systems_) return nullptr;
   const std::string host = plex->systems_->host_address();
@@ -118,7 +121,9 @@ std::string Sysplex::RouterConfig(const RouterSpec& spec, uint16_t port) const {
   text += "ODACCESS(DRDAPORT=(ID=" + std::to_string(port) + ", PORTTMOT=1000), ODBMTMOT=300,\n";
   text += "         REGISTRY=" + registry_address() + ", PLEXKEY=plex.key)\n";
   text += "SYSPLEX(SYSTEM=" + spec.system + ", LUNAME=" + spec.name + ", HANDOFF=" + spec.name +
-          ".sock)\n";
+          ".sock";
+  if (agent_checks_) text += ", AGENT=" + systems_->address(spec.system) + ":0";
+  text += ")\n";
   text += "USER(NAME=app, PASSWORD='" + HashPassword("secret") + "')\n";
   return text;
 }
@@ -140,19 +145,28 @@ bool Sysplex::StartRouter(const std::string& name, std::string* error) {
     *error = "cannot write " + config_path;
     return false;
   }
+  std::vector<std::string> port_files = {"port-file", "admin-port-file"};
+  if (agent_checks_) port_files.push_back("agent-port-file");
   routers_[name].reset();
   routers_[name] = StartServiceIn(*systems_, spec->system,
                                   {.program = "drdaplex-router",
                                    .name = name,
                                    .dir = dir(),
                                    .args = {"--config", config_path, "--threads", "1"},
-                                   .port_files = {"port-file", "admin-port-file"}},
+                                   .port_files = port_files},
                                   error);
   if (!routers_[name]) return false;
   if (spec->system == "SYS1" && shared_port_ == 0) {
     shared_port_ = static_cast<uint16_t>(routers_[name]->port());
   }
   return true;
+}
+
+const std::string& Sysplex::RouterAddress(const std::string& name) const {
+  for (const auto& spec : kRouters) {
+    if (spec.name == name) return systems_->address(spec.system);
+  }
+  throw std::out_of_range("no router " + name);
 }
 
 std::unique_ptr<ServiceProcess> Sysplex::StartDistributor(const std::string& name,

@@ -6,7 +6,9 @@
 // only routers, and routers on the systems: HWS1 and HWS2 sharing one
 // DRDA port on SYS1, HWS3 on SYS2, HWS4 on SYS3, each with its hand-over
 // socket and WLM registration. Distributors are started per test with the
-// DISTMETHOD it needs.
+// DISTMETHOD it needs. With agent_checks, every router also serves the
+// HAProxy agent check on its system's address (SYSPLEX AGENT), for a load
+// balancer in front instead of the distributor.
 #pragma once
 
 #include <map>
@@ -31,7 +33,8 @@ struct RouterSpec {
 
 class Sysplex {
  public:
-  static std::unique_ptr<Sysplex> Start(SimSystems::Mode mode, std::string* error);
+  static std::unique_ptr<Sysplex> Start(SimSystems::Mode mode, std::string* error,
+                                        bool agent_checks = false);
   ~Sysplex();
 
   SimSystems& systems() { return *systems_; }
@@ -44,6 +47,12 @@ class Sysplex {
   std::unique_ptr<ServiceProcess>& router(const std::string& name) { return routers_[name]; }
   bool StartRouter(const std::string& name, std::string* error);
   const std::vector<RouterSpec>& router_specs() const { return specs_; }
+  // The address of the system the router runs on (its DRDA, operator and
+  // agent-check listeners are there).
+  const std::string& RouterAddress(const std::string& name) const;
+  // The router's agent-check port (agent_checks only; restarting the router
+  // picks a new one).
+  int AgentPort(const std::string& name) { return routers_.at(name)->port("agent-port-file"); }
 
   // A distributor: `statements` are its VIPADISTRIBUTE/DESTIP lines; the
   // DVIPA, port, registry and name are filled in. backup_rank 0 = primary.
@@ -77,6 +86,7 @@ class Sysplex {
   std::map<std::string, std::unique_ptr<ServiceProcess>> routers_;
   uint16_t shared_port_ = 0;  // the DRDA port HWS1 and HWS2 share on SYS1
   uint16_t dvipa_port_ = 0;
+  bool agent_checks_ = false;
 };
 
 }  // namespace drdaplex::testing
