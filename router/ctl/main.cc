@@ -142,6 +142,15 @@ int main(int argc, char** argv) {
   members->add_option("--kind", kinds, "only members of this kind (e.g. odbm)")
       ->allow_extra_args(false);
 
+  // The distributor's displays (NETSTAT VDPT DETAIL / VIPADCFG-like) and the
+  // registry's WLM lists (IWMSRSRS).
+  CLI::App* vdpt = app.add_subcommand("vdpt", "distributor: targets, weights, TSR, connections");
+  CLI::App* vipa = app.add_subcommand("vipa", "distributor: the DVIPA's distributors and owner");
+  std::string wlm_list = "weighted";
+  CLI::App* wlm = app.add_subcommand("wlm", "registry: WLM servers with their weights");
+  wlm->add_option("list", wlm_list, "weighted (eligible only) or all")
+      ->check(CLI::IsMember({"weighted", "all"}));
+
   std::string raw_request;
   CLI::App* raw = app.add_subcommand("raw", "send one JSON request as given");
   raw->add_option("json", raw_request, "the request object")->required();
@@ -200,6 +209,14 @@ int main(int argc, char** argv) {
     if (registry.empty()) return Fail("members needs --registry HOST:PORT");
     request = {{"op", "query"}};
     if (!kinds.empty()) request["kinds"] = kinds;  // none given: every kind
+    target = registry;
+  } else if (*vdpt || *vipa) {
+    if (!need_admin()) return kUsageOrConnection;
+    request = {{"command", *vdpt ? "vdpt" : "vipa"}};
+    target = admin;
+  } else if (*wlm) {
+    if (registry.empty()) return Fail("wlm needs --registry HOST:PORT");
+    request = {{"op", "wlm"}, {"list", wlm_list}};
     target = registry;
   } else if (*raw) {
     request = ordered_json::parse(raw_request, nullptr, false);

@@ -10,6 +10,8 @@
 #include <random>
 
 #include "client/sql_error.h"
+#include "tests/support/child_process.h"
+#include "tests/support/paths.h"
 #include "tests/support/polling.h"
 #include "tests/sysplex/sysplex_fixture.h"
 
@@ -85,6 +87,13 @@ TEST_F(DistributionTest, RoundRobinSpreadsEvenlyOverSystems) {
   for (const char* system : {"SYS1", "SYS2", "SYS3"}) {
     EXPECT_NEAR(static_cast<double>(totals.at(system)), kConnections / 3.0, 1.0) << system;
   }
+  // The operator's text display, as drdaplex-ctl prints it.
+  CommandResult text = RunCommand({BinaryPath("drdaplex-ctl"), "--admin",
+                                   "127.0.0.1:" + std::to_string(d->port("admin-port-file")), "vdpt"},
+                                  std::chrono::seconds(10));
+  EXPECT_TRUE(text.Success()) << text.Describe();
+  EXPECT_NE(text.stdout_text.find("DISTMETHOD"), std::string::npos) << text.stdout_text;
+  EXPECT_NE(text.stdout_text.find("ROUNDROBIN"), std::string::npos) << text.stdout_text;
   // SYS1's two routers share its connections (SHAREPORT: by the client's
   // address and port).
   const auto vdpt = plex_->Ctl(*d, R"({"command":"vdpt"})");
