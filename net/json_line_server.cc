@@ -35,10 +35,6 @@ struct JsonLineServer::State {
 namespace {
 
 // Throws system_error "<step> <address>: <reason>" when `ec` is set.
-void Check(const boost::system::error_code& ec, const char* step, const tcp::endpoint& where) {
-  if (ec) throw boost::system::system_error(ec, std::string(step) + " " + FormatEndpoint(where));
-}
-
 // A refused connection gets one line, written without waiting: if the peer
 // cannot take a few bytes at once it does not get them.
 void Refuse(tcp::socket socket, const std::string& line) {
@@ -95,15 +91,7 @@ awaitable<void> JsonLineServer::AcceptLoop(std::shared_ptr<State> state) {
 JsonLineServer::JsonLineServer(asio::io_context& io, const tcp::endpoint& listen,
                                JsonLineServerOptions options, Session session)
     : state_(std::make_shared<State>(io, std::move(options), std::move(session))) {
-  boost::system::error_code ec;
-  state_->acceptor.open(listen.protocol(), ec);
-  Check(ec, "open", listen);
-  state_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  Check(ec, "set reuse_address on", listen);
-  state_->acceptor.bind(listen, ec);
-  Check(ec, "bind", listen);
-  state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  Check(ec, "listen on", listen);
+  OpenListener(state_->acceptor, listen);
   endpoint_ = state_->acceptor.local_endpoint();
   asio::co_spawn(io, AcceptLoop(state_), asio::detached);
 }

@@ -13,4 +13,9 @@ namespace drdaplex::net {
 // an option are ignored (the connection works without).
 void TuneConnection(boost::asio::ip::tcp::socket& socket);
 
+// Opens, binds (SO_REUSEADDR) and listens; throws boost::system::system_error
+// naming the failed step and the address.
+void OpenListener(boost::asio::ip::tcp::acceptor& acceptor,
+                  const boost::asio::ip::tcp::endpoint& listen);
+
 }  // namespace drdaplex::net

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "net/endpoint.h"
+#include "net/socket_options.h"
 
 namespace drdaplex::router_wlm {
 
@@ -35,12 +36,6 @@ struct AgentCheckServer::State {
 };
 
 namespace {
-
-void Check(const boost::system::error_code& ec, const char* step, const tcp::endpoint& where) {
-  if (ec) {
-    throw boost::system::system_error(ec, std::string(step) + " " + net::FormatEndpoint(where));
-  }
-}
 
 void CloseQuietly(tcp::socket& socket) {
   boost::system::error_code ignored;
@@ -120,15 +115,7 @@ awaitable<void> AgentCheckServer::AcceptLoop(std::shared_ptr<State> state) {
 AgentCheckServer::AgentCheckServer(asio::io_context& io, const tcp::endpoint& listen,
                                    StateFunction state, AgentCheckOptions options)
     : state_(std::make_shared<State>(io, std::move(state), options)) {
-  boost::system::error_code ec;
-  state_->acceptor.open(listen.protocol(), ec);
-  Check(ec, "open", listen);
-  state_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  Check(ec, "set reuse_address on", listen);
-  state_->acceptor.bind(listen, ec);
-  Check(ec, "bind", listen);
-  state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  Check(ec, "listen on", listen);
+  net::OpenListener(state_->acceptor, listen);
   endpoint_ = state_->acceptor.local_endpoint();
   asio::co_spawn(io, AcceptLoop(state_), asio::detached);
 }
