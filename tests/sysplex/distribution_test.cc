@@ -142,15 +142,18 @@ TEST_F(DistributionTest, WeightedActiveKeepsActiveCountsAtTheWeightRatio) {
   ASSERT_TRUE(wait_active(open.size()));
   ExpectShares(plex_->TotalsBySystem(*d, "actconn"), {{"SYS1", 1}, {"SYS2", 2}, {"SYS3", 3}},
                0.02);
-  // Connections come and go: close a random half, open as many again.
+  // Connections come and go: close a random half, open as many again, seven
+  // times over (1,080 new connections in all).
   std::mt19937 random(7);
-  std::shuffle(open.begin(), open.end(), random);
-  open.erase(open.begin() + static_cast<long>(open.size() / 2), open.end());
-  ASSERT_TRUE(wait_active(open.size()));
-  for (int i = 0; i < 120; ++i) open.push_back(plex_->Connect());
-  ASSERT_TRUE(wait_active(open.size()));
-  ExpectShares(plex_->TotalsBySystem(*d, "actconn"), {{"SYS1", 1}, {"SYS2", 2}, {"SYS3", 3}},
-               0.03);
+  for (int wave = 0; wave < 7; ++wave) {
+    std::shuffle(open.begin(), open.end(), random);
+    open.erase(open.begin() + static_cast<long>(open.size() / 2), open.end());
+    ASSERT_TRUE(wait_active(open.size()));
+    for (int i = 0; i < 120; ++i) open.push_back(plex_->Connect());
+    ASSERT_TRUE(wait_active(open.size()));
+    ExpectShares(plex_->TotalsBySystem(*d, "actconn"), {{"SYS1", 1}, {"SYS2", 2}, {"SYS3", 3}},
+                 0.03);
+  }
 }
 
 TEST_F(DistributionTest, HotStandbySwitchesToTheBestBackupAndBack) {
@@ -160,10 +163,11 @@ TEST_F(DistributionTest, HotStandbySwitchesToTheBestBackupAndBack) {
       "DESTIP(SYSTEM=SYS2, ROLE=BACKUP, RANK=50)\n"
       "DESTIP(SYSTEM=SYS3, ROLE=BACKUP, RANK=100)\n");
   ASSERT_NE(d, nullptr);
+  // 350 connections per phase, 1,050 in all.
   auto before = plex_->TotalsBySystem(*d, "totalconn");
-  ConnectMany(40);
+  ConnectMany(350);
   auto after = plex_->TotalsBySystem(*d, "totalconn");
-  EXPECT_EQ(after["SYS1"] - before["SYS1"], 40u);
+  EXPECT_EQ(after["SYS1"] - before["SYS1"], 350u);
 
   // The preferred system loses its routers: everything to rank 100 (SYS3).
   ASSERT_TRUE(plex_->router("HWS1")->Kill());
@@ -171,9 +175,9 @@ TEST_F(DistributionTest, HotStandbySwitchesToTheBestBackupAndBack) {
   ASSERT_TRUE(PollUntil([&] { return plex_->Ctl(*d, R"({"command":"vdpt"})")["rows"].size() == 2; },
                         std::chrono::seconds(5)));
   before = plex_->TotalsBySystem(*d, "totalconn");
-  ConnectMany(40);
+  ConnectMany(350);
   after = plex_->TotalsBySystem(*d, "totalconn");
-  EXPECT_EQ(after["SYS3"] - before["SYS3"], 40u);
+  EXPECT_EQ(after["SYS3"] - before["SYS3"], 350u);
   EXPECT_EQ(after["SYS2"], before["SYS2"]);
 
   // Back: AUTOSWITCHBACK returns to the preferred one.
@@ -182,9 +186,9 @@ TEST_F(DistributionTest, HotStandbySwitchesToTheBestBackupAndBack) {
   ASSERT_TRUE(plex_->StartRouter("HWS2", &error)) << error;
   ASSERT_TRUE(plex_->WaitForTargets(*d, 4, ""));
   before = plex_->TotalsBySystem(*d, "totalconn");
-  ConnectMany(40);
+  ConnectMany(350);
   after = plex_->TotalsBySystem(*d, "totalconn");
-  EXPECT_EQ(after["SYS1"] - before["SYS1"], 40u);
+  EXPECT_EQ(after["SYS1"] - before["SYS1"], 350u);
 }
 
 }  // namespace

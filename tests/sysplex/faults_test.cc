@@ -187,6 +187,51 @@ TEST_P(SysplexFaultTest, BackupDistributorTakesTheDvipaOverAndGivesItBack) {
   EXPECT_TRUE(Works(before_kill));
 }
 
+TEST_P(SysplexFaultTest, WhenIdleBackupKeepsTheDvipaUntilItsConnectionsEnd) {
+  // The primary publishes MOVEABLE WHENIDLE; it dies, the backup takes
+  // over and distributes a connection; the primary returns, but the backup
+  // keeps the DVIPA while that connection is open and yields once it ends.
+  const std::string statements = kRoundRobin;
+  std::string error;
+  auto primary = plex_->StartDistributor("SD1", statements, &error, 0, /*when_idle=*/true);
+  ASSERT_NE(primary, nullptr) << error;
+  auto backup = Distributor("SD2", kRoundRobin, 100);
+  ASSERT_NE(backup, nullptr);
+  ASSERT_TRUE(plex_->WaitForTargets(*primary, 4, ""));
+  ASSERT_TRUE(primary->Kill());
+  ASSERT_TRUE(PollUntil([&] { return plex_->Ctl(*backup, R"({"command":"vdpt"})").value("owner", false); },
+                        seconds(10)));
+  ASSERT_TRUE(plex_->WaitForTargets(*backup, 4, ""));
+  auto held = std::make_unique<client::Connection>(plex_->Connect());
+
+  primary = plex_->StartDistributor("SD1", statements, &error, 0, /*when_idle=*/true);
+  ASSERT_NE(primary, nullptr) << error;
+  // The returning primary is registered, but the backup is not idle.
+  ASSERT_TRUE(PollUntil(
+      [&] {
+        const auto vipa = plex_->Ctl(*backup, R"({"command":"vipa"})");
+        for (const auto& row : vipa.value("rows", nlohmann::json::array())) {
+          if (row.value("distributor", "") == "SD1") return true;
+        }
+        return false;
+      },
+      seconds(10)))
+      << plex_->Ctl(*backup, R"({"command":"vipa"})").dump() << "\n"
+      << primary->LogTail(20);
+  EXPECT_FALSE(PollUntil(
+      [&] { return plex_->Ctl(*primary, R"({"command":"vdpt"})").value("owner", false); },
+      milliseconds(1500)))
+      << "the backup gave the DVIPA back while its connection was open";
+  EXPECT_TRUE(Works(*held));
+  held.reset();  // idle now
+  EXPECT_TRUE(PollUntil(
+      [&] { return plex_->Ctl(*primary, R"({"command":"vdpt"})").value("owner", false); },
+      seconds(10)))
+      << plex_->Ctl(*backup, R"({"command":"vdpt"})").dump() << "\n"
+      << plex_->Ctl(*backup, R"({"command":"vipa"})").dump() << "\n"
+      << backup->LogTail(20) << "\n" << primary->LogTail(20);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, SysplexFaultTest,
                          ::testing::Values(SimSystems::Mode::kNamespaces,
                                            SimSystems::Mode::kLoopback),

@@ -171,10 +171,12 @@ const std::string& Sysplex::RouterAddress(const std::string& name) const {
 
 std::unique_ptr<ServiceProcess> Sysplex::StartDistributor(const std::string& name,
                                                          const std::string& statements,
-                                                         std::string* error, int backup_rank) {
+                                                         std::string* error, int backup_rank,
+                                                         bool when_idle) {
   std::string text = "DISTRIBUTOR(NAME=" + name + ")\n";
   text += backup_rank == 0
-              ? "VIPADEFINE(ADDRESS=" + systems_->dvipa() + ", MOVEABLE=IMMEDIATE)\n"
+              ? "VIPADEFINE(ADDRESS=" + systems_->dvipa() +
+                    (when_idle ? ", MOVEABLE=WHENIDLE)\n" : ", MOVEABLE=IMMEDIATE)\n")
               : "VIPABACKUP(ADDRESS=" + systems_->dvipa() + ", RANK=" + std::to_string(backup_rank) +
                     ")\n";
   text += statements;

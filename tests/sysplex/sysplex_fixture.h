@@ -58,7 +58,8 @@ class Sysplex {
   // DVIPA, port, registry and name are filled in. backup_rank 0 = primary.
   std::unique_ptr<ServiceProcess> StartDistributor(const std::string& name,
                                                    const std::string& statements,
-                                                   std::string* error, int backup_rank = 0);
+                                                   std::string* error, int backup_rank = 0,
+                                                   bool when_idle = false);
   uint16_t dvipa_port() const { return dvipa_port_; }
 
   // One operator command to a distributor or router through drdaplex-ctl.
