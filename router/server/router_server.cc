@@ -332,13 +332,15 @@ class RouterServer::Session {
   // Returns true when the ODBM side ended it (EOF or error reading from or
   // writing to the ODBM), false when the client did.
   awaitable<bool> Pump(tcp::socket& from, tcp::socket& to, bool from_client) {
-    std::vector<uint8_t> buffer(kRelayBuffer);
+    // Not zeroed: every byte read is written before it is used, and
+    // clearing 2 x 64 KiB per connection showed in connect-heavy profiles.
+    std::unique_ptr<uint8_t[]> storage(new uint8_t[kRelayBuffer]);
+    const asio::mutable_buffer buffer(storage.get(), kRelayBuffer);
     for (;;) {
       boost::system::error_code ec;
-      const size_t n = co_await from.async_read_some(asio::buffer(buffer),
-                                                     asio::redirect_error(use_awaitable, ec));
+      const size_t n = co_await from.async_read_some(buffer, asio::redirect_error(use_awaitable, ec));
       if (ec) co_return !from_client;
-      const drda::ByteSpan data(buffer.data(), n);
+      const drda::ByteSpan data(storage.get(), n);
       if (from_client) {
         monitor_.FromClient(data);
       } else {
