@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <random>
 
 #include "client/sql_error.h"
@@ -100,6 +101,39 @@ TEST_F(DistributionTest, RoundRobinSpreadsEvenlyOverSystems) {
   for (const auto& row : vdpt["rows"]) {
     if (row["system"] == "SYS1") EXPECT_GT(row.value("totalconn", 0), 50) << row.dump();
   }
+}
+
+TEST_F(DistributionTest, DerbyClientThroughTheDvipa) {
+  // The unmodified Derby JDBC client (ij) through the distributor: its
+  // connections are handed over like any other.
+  auto d = Distributor("VIPADISTRIBUTE(PORT=1, DISTMETHOD=ROUNDROBIN, TSRINTERVAL=1)\n");
+  ASSERT_NE(d, nullptr);
+  const std::string url = "jdbc:derby://" + plex_->systems().dvipa() + ":" +
+                          std::to_string(plex_->dvipa_port()) + "/IO1A;user=app;password=secret";
+  std::string script;
+  for (int i = 0; i < 3; ++i) {
+    script += "connect '" + url + "' as c" + std::to_string(i) + ";\n";
+    script += "values drdaplex_datastore() || ' via ' || drdaplex_odbm();\n";
+  }
+  script += "exit;\n";
+  const std::string path = plex_->dir() + "/dvipa.sql";
+  {
+    std::ofstream(path) << script;
+  }
+  CommandResult result = RunCommand(
+      {JavaExecutable(), "-cp", DerbyJar("derbytools.jar") + ":" + DerbyJar("derbyclient.jar"),
+       "org.apache.derby.tools.ij", path},
+      std::chrono::seconds(120));
+  ASSERT_TRUE(result.Success()) << result.Describe();
+  size_t answers = 0;
+  for (size_t at = 0; (at = result.stdout_text.find("IMS1 via ODBMB1", at)) != std::string::npos; ++at) {
+    ++answers;
+  }
+  EXPECT_EQ(answers, 3u) << result.stdout_text;
+  EXPECT_EQ(result.stdout_text.find("ERROR"), std::string::npos) << result.stdout_text;
+  uint64_t total = 0;
+  for (const auto& [system, n] : plex_->TotalsBySystem(*d, "totalconn")) total += n;
+  EXPECT_EQ(total, 3u);
 }
 
 TEST_F(DistributionTest, BaseWlmFollowsSystemCapacities) {
