@@ -102,6 +102,7 @@ TEST_P(SysplexFaultTest, HungRouterLosesTsrThenGetsOnlyProbes) {
     }
   }
   const auto after = Row(*d, "HWS4");
+  ASSERT_FALSE(after.empty()) << "the hung router left the distributor's targets";
   const uint64_t sent = after.value("totalconn", 0u) - before.value("totalconn", 0u);
   const uint64_t probes = after.value("probes", 0u) - before.value("probes", 0u);
   EXPECT_EQ(sent, probes) << "the hung router got more than probes";

@@ -56,7 +56,11 @@ std::unique_ptr<Sysplex> Sysplex::Start(SimSystems::Mode mode, std::string* erro
   plex->registry_ = ServiceProcess::Start({.program = "drdaplex-registry",
                                            .name = "registry",
                                            .dir = plex->dir(),
-                                           .args = {"--listen", host + ":0"}},
+                                           // Long: a paused router must stay
+                                           // registered, so the tests see TSR
+                                           // (not the heartbeat) take it out.
+                                           .args = {"--listen", host + ":0",
+                                                    "--heartbeat-timeout-ms", "30000"}},
                                           error);
   if (!plex->registry_) return nullptr;
 
