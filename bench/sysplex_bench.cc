@@ -67,7 +67,6 @@
 #include <vector>
 
 #include "client/connection.h"
-#include "client/sql_error.h"
 #include "tests/support/sim_systems.h"
 #include "tests/sysplex/sysplex_fixture.h"
 
