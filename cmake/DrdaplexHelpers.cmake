@@ -25,10 +25,12 @@ function(drdaplex_executable)
   set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
 endfunction()
 
-# drdaplex_test(NAME <name> SRCS <files...> DEPS <targets...> [LABELS <labels...>])
+# drdaplex_test(NAME <name> SRCS <files...> DEPS <targets...> [LABELS <labels...>] [SERIAL])
 # One GoogleTest executable per folder; each TEST becomes its own ctest entry.
+# SERIAL: its tests run alone (RUN_SERIAL), for tests that judge timing under
+# load they make themselves and must not share the two cores with others.
 function(drdaplex_test)
-  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(${ARG_NAME} PRIVATE
@@ -39,8 +41,12 @@ function(drdaplex_test)
   # Escaped, or a list of labels would spill into the PROPERTIES pairs
   # (only the first label kept, TIMEOUT lost).
   string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
+  set(serial FALSE)
+  if(ARG_SERIAL)
+    set(serial TRUE)
+  endif()
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${labels}" TIMEOUT 300)
+    PROPERTIES LABELS "${labels}" TIMEOUT 300 RUN_SERIAL ${serial})
 endfunction()
 
 # drdaplex_bench(NAME <name> SRCS <files...> DEPS <targets...>)
