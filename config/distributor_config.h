@@ -40,6 +40,9 @@ enum class DistMethodConfig {
                     // to the highest-ranked BACKUP
 };
 
+// The DISTMETHOD keyword of a method ("SERVERWLM").
+std::string_view DistMethodName(DistMethodConfig method);
+
 // DESTIP(SYSTEM=, WEIGHT=, ROLE=, RANK=): one target system.
 struct DestIpConfig {
   // SYSTEM: a system name (upper case, as SYSPLEX SYSTEM of the routers is

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/semantic_support.h"
+#include "config/shared_statements.h"
 
 namespace drdaplex::config {
 namespace {
@@ -27,8 +28,6 @@ constexpr int kMinRank = 1;  // VIPABACKUP and DESTIP BACKUP ranks, as z/OS
 constexpr int kMaxRank = 254;
 constexpr int kMinWeight = 1;  // DESTIP WEIGHT
 constexpr int kMaxWeight = 99;
-constexpr int kMaxIntervalSeconds = 3600;  // TSRINTERVAL, PROBEINTERVAL
-constexpr int kMaxHandoffTimeoutMs = 60000;
 constexpr std::string_view kAllSystems = "ALL";
 
 constexpr std::string_view kDistributorStatements =
@@ -49,25 +48,6 @@ constexpr ForeignStatement kForeignStatements[] = {
     {"SYSPLEX", "a router"}, {"EXIT", "a router"},
     {"AUTH", "a router"},    {"USER", "a router or ODBM"},
 };
-
-struct MethodName {
-  std::string_view name;
-  DistMethodConfig method;
-};
-constexpr MethodName kMethods[] = {
-    {"ROUNDROBIN", DistMethodConfig::kRoundRobin},
-    {"BASEWLM", DistMethodConfig::kBaseWlm},
-    {"SERVERWLM", DistMethodConfig::kServerWlm},
-    {"WEIGHTEDACTIVE", DistMethodConfig::kWeightedActive},
-    {"HOTSTANDBY", DistMethodConfig::kHotStandby},
-};
-
-std::string_view MethodNameOf(DistMethodConfig method) {
-  for (const MethodName& entry : kMethods) {
-    if (entry.method == method) return entry.name;
-  }
-  return "?";
-}
 
 class DistributorBuilder {
  public:
@@ -253,54 +233,7 @@ class DistributorBuilder {
     // Port 0 asks for any free port, for tests.
     config_.port = static_cast<uint16_t>(
         ParseNumber(params.Require("PORT"), "PORT", 0, kMaxPort, handler_));
-    if (const ast::Value* method = params.Find("DISTMETHOD")) {
-      config_.method = Method(*method);
-      method_node_ = method;
-    }
-    if (const ast::Value* shareport = params.Find("SHAREPORT")) {
-      std::string word = Upper(shareport->text);
-      if (word != "HASH" && word != "WLM") {
-        handler_.Fail(*shareport,
-                      "SHAREPORT must be HASH (a system's routers share by a "
-                      "hash of the connection's addresses and ports) or WLM "
-                      "(by their WLM server weights)");
-      }
-      config_.shareport_wlm = word == "WLM";
-    }
-    if (const ast::Value* tsr = params.Find("TSRINTERVAL")) {
-      config_.tsr_interval = std::chrono::seconds(ParseNumber(
-          *tsr, "TSRINTERVAL (seconds)", 1, kMaxIntervalSeconds, handler_));
-    }
-    config_.probe_interval = config_.tsr_interval;
-    if (const ast::Value* probe = params.Find("PROBEINTERVAL")) {
-      config_.probe_interval = std::chrono::seconds(ParseNumber(
-          *probe, "PROBEINTERVAL (seconds)", 1, kMaxIntervalSeconds, handler_));
-    }
-    // Only HOTSTANDBY acts on these two; accepted with any method, so that
-    // switching methods needs no other edit.
-    if (const ast::Value* flag = params.Find("AUTOSWITCHBACK")) {
-      config_.autoswitchback =
-          detail::ParseYesNo(*flag, "AUTOSWITCHBACK", handler_);
-    }
-    if (const ast::Value* flag = params.Find("HEALTHSWITCH")) {
-      config_.healthswitch =
-          detail::ParseYesNo(*flag, "HEALTHSWITCH", handler_);
-    }
-    if (const ast::Value* timeout = params.Find("HANDOFFTMOT")) {
-      config_.handoff_timeout = std::chrono::milliseconds(
-          ParseNumber(*timeout, "HANDOFFTMOT (milliseconds)", 1,
-                      kMaxHandoffTimeoutMs, handler_));
-    }
-  }
-
-  DistMethodConfig Method(const ast::Value& value) const {
-    std::string word = Upper(value.text);
-    for (const MethodName& entry : kMethods) {
-      if (word == entry.name) return entry.method;
-    }
-    handler_.Fail(value,
-                  "DISTMETHOD must be ROUNDROBIN, BASEWLM, SERVERWLM, "
-                  "WEIGHTEDACTIVE or HOTSTANDBY");
+    detail::ReadDistributionSettings(params, config_, &method_node_, handler_);
   }
 
   bool HotStandby() const {
@@ -422,7 +355,7 @@ class DistributorBuilder {
                                   std::string_view keyword) const {
     handler_.Fail(value, fmt::format("{} is for DISTMETHOD=HOTSTANDBY only "
                                      "(DISTMETHOD is {})",
-                                     keyword, MethodNameOf(config_.method)));
+                                     keyword, DistMethodName(config_.method)));
   }
 
   void CheckHotStandby() const {

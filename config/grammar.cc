@@ -10,6 +10,8 @@ namespace grammar {
 BOOST_SPIRIT_INSTANTIATE(ConfigFileRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(RouterConfigFileRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(DistributorConfigFileRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(PlexConfigFileRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(ScenarioFileRule, Iterator, Context)
 
 }  // namespace grammar
 
@@ -42,6 +44,10 @@ ast::ConfigFile ParseSyntax(ErrorHandler& handler, Dialect dialect) {
       return Parse(handler, grammar::RouterConfigFile());
     case Dialect::kDistributor:
       return Parse(handler, grammar::DistributorConfigFile());
+    case Dialect::kPlex:
+      return Parse(handler, grammar::PlexConfigFile());
+    case Dialect::kScenario:
+      return Parse(handler, grammar::ScenarioFile());
     case Dialect::kOdbm:
       break;
   }

@@ -1,6 +1,7 @@
 // Declarations of the configuration grammar (Boost.Spirit X3), in the layout
 // of X3's rexpr_full example: the top rules (one per kind of file: ODBM,
-// router and distributor, sharing everything below the statement level) are
+// router, distributor, plex and scenario, sharing everything below the
+// statement level) are
 // declared here,
 // defined in grammar_def.h and instantiated once, for the types below, in
 // grammar.cc.
@@ -103,8 +104,13 @@ using RouterConfigFileRule = x3::rule<RouterConfigFileClass, ast::ConfigFile>;
 struct DistributorConfigFileClass;
 using DistributorConfigFileRule =
     x3::rule<DistributorConfigFileClass, ast::ConfigFile>;
+struct PlexConfigFileClass;
+using PlexConfigFileRule = x3::rule<PlexConfigFileClass, ast::ConfigFile>;
+struct ScenarioFileClass;
+using ScenarioFileRule = x3::rule<ScenarioFileClass, ast::ConfigFile>;
 BOOST_SPIRIT_DECLARE(ConfigFileRule, RouterConfigFileRule,
-                     DistributorConfigFileRule)
+                     DistributorConfigFileRule, PlexConfigFileRule,
+                     ScenarioFileRule)
 
 // The whole file: statements up to the end of the input. They differ only
 // in which statements have rules of their own (and so are named in syntax
@@ -112,5 +118,7 @@ BOOST_SPIRIT_DECLARE(ConfigFileRule, RouterConfigFileRule,
 const ConfigFileRule& ConfigFile();
 const RouterConfigFileRule& RouterConfigFile();
 const DistributorConfigFileRule& DistributorConfigFile();
+const PlexConfigFileRule& PlexConfigFile();
+const ScenarioFileRule& ScenarioFile();
 
 }  // namespace drdaplex::config::grammar

@@ -1,5 +1,5 @@
-// Definition of the configuration grammar (ODBM, router and distributor
-// files). Included only by grammar.cc.
+// Definition of the configuration grammar (ODBM, router, distributor, plex
+// and scenario files). Included only by grammar.cc.
 //
 // Shape: a file is a sequence of KEYWORD(params) statements; params are
 // KEY=value settings, bare values and nested statements, separated by
@@ -7,7 +7,9 @@
 // of params, KEY=(a, b, KEY2=c). ODBM, DATASTORE, ALIAS, DATABASE, USER and
 // OPTIONS (ODBM files), HWS, TCPIP, ODACCESS, SYSPLEX, EXIT, AUTH and USER
 // (router files) and DISTRIBUTOR, VIPADEFINE, VIPABACKUP, VIPADISTRIBUTE,
-// DESTIP, REGISTRY and ADMIN (distributor files) have rules of their own
+// DESTIP, REGISTRY and ADMIN (distributor files), PLEX, SYSTEM, DISTRIBUTOR,
+// ROUTER, ODBM, DATABASE, EXIT, AUTH and USER (plex files) and SCENARIO,
+// LOAD, AT and EXPECT (scenario files) have rules of their own
 // only so that a syntax error can name the statement it occurred in; any
 // other KEYWORD(...) parses generically and is rejected by the semantic
 // layer, which can point at it. After a statement keyword every step is an
@@ -30,6 +32,8 @@ namespace drdaplex::config::grammar {
 struct ConfigFileClass : ReportSyntaxError {};
 struct RouterConfigFileClass : ReportSyntaxError {};
 struct DistributorConfigFileClass : ReportSyntaxError {};
+struct PlexConfigFileClass : ReportSyntaxError {};
+struct ScenarioFileClass : ReportSyntaxError {};
 
 // Rule IDs whose nodes remember their position.
 struct ValueClass : x3::annotate_on_success {};
@@ -259,13 +263,52 @@ DistributorConfigFileRule const distributor_config_file =
 auto const distributor_config_file_def =
     *distributor_statement > distributor_end_of_input;
 
+// ---- Plex statements (harness/plex: a whole plex in one file) -------------
+
+// ODBM (with its DATASTOREs and ALIASes), DATABASE, EXIT, AUTH and USER are
+// the rules of the ODBM and router files: the same statements, written the
+// same way.
+auto const plex_statement =
+    PlainStatement("PLEX", "'(' after PLEX", "')' to close PLEX") |
+    PlainStatement("SYSTEM", "'(' after SYSTEM", "')' to close SYSTEM") |
+    PlainStatement("DISTRIBUTOR", "'(' after DISTRIBUTOR",
+                   "')' to close DISTRIBUTOR") |
+    PlainStatement("ROUTER", "'(' after ROUTER", "')' to close ROUTER") |
+    odbm_statement | database_statement | exit_statement | auth_statement |
+    user_statement | other_statement;
+
+auto const plex_end_of_input = x3::rule<class PlexEndOfInputClass>{
+    "a statement (PLEX, SYSTEM, DISTRIBUTOR, ROUTER, ODBM, DATABASE, EXIT, "
+    "AUTH or USER)"} = x3::eoi;
+
+PlexConfigFileRule const plex_config_file = "plex file";
+auto const plex_config_file_def = *plex_statement > plex_end_of_input;
+
+// ---- Scenario statements (harness/faults) ---------------------------------
+
+auto const scenario_statement =
+    PlainStatement("SCENARIO", "'(' after SCENARIO", "')' to close SCENARIO") |
+    PlainStatement("LOAD", "'(' after LOAD", "')' to close LOAD") |
+    PlainStatement("AT", "'(' after AT", "')' to close AT") |
+    PlainStatement("EXPECT", "'(' after EXPECT", "')' to close EXPECT") |
+    other_statement;
+
+auto const scenario_end_of_input = x3::rule<class ScenarioEndOfInputClass>{
+    "a statement (SCENARIO, LOAD, AT or EXPECT)"} = x3::eoi;
+
+ScenarioFileRule const scenario_file = "scenario file";
+auto const scenario_file_def = *scenario_statement > scenario_end_of_input;
+
 BOOST_SPIRIT_DEFINE(setting, value_list, other_statement, config_file,
-                    router_config_file, distributor_config_file)
+                    router_config_file, distributor_config_file,
+                    plex_config_file, scenario_file)
 
 const ConfigFileRule& ConfigFile() { return config_file; }
 const RouterConfigFileRule& RouterConfigFile() { return router_config_file; }
 const DistributorConfigFileRule& DistributorConfigFile() {
   return distributor_config_file;
 }
+const PlexConfigFileRule& PlexConfigFile() { return plex_config_file; }
+const ScenarioFileRule& ScenarioFile() { return scenario_file; }
 
 }  // namespace drdaplex::config::grammar

@@ -10,13 +10,11 @@
 #include <fmt/format.h>
 
 #include "config/semantic_support.h"
+#include "config/shared_statements.h"
 
 namespace drdaplex::config {
 namespace {
 
-using detail::AsSetting;
-using detail::AsStatement;
-using detail::AsValue;
 using detail::CheckImsName;
 using detail::Params;
 using detail::ParseNumber;
@@ -28,9 +26,6 @@ constexpr int kMaxPort = 65535;
 constexpr int kMaxIdleTimeoutSeconds = 86400;
 constexpr int kMaxHundredths = 360000;  // an hour, for PORTTMOT and ODBMTMOT
 constexpr int kMaxKeepaliveSeconds = 86400;
-constexpr int kMaxExitDeadlineMs = 10000;
-constexpr std::size_t kMaxUserNameLength = 255;  // DRDA USRID limit
-constexpr std::string_view kBuiltinPrefix = "builtin:";
 constexpr std::size_t kMaxTripletNameLength = 8;  // IWMSRSRG NETWORK_ID, LUNAME
 constexpr std::size_t kMaxWlmHostLength = 64;     // IWMSRSRG HOST
 constexpr std::size_t kMaxWlmUserDataLength = 64;  // IWMSRSRG USERDATA
@@ -116,11 +111,16 @@ class RouterBuilder {
     ReadOdaccess(*odaccess);
     config_.sysplex.luname = Upper(config_.name);
     if (sysplex != nullptr) ReadSysplex(*sysplex);
-    if (exit != nullptr) ReadExit(*exit);
+    if (exit != nullptr) {
+      config_.exit = detail::ReadExit(*exit, handler_, base_dir_);
+    }
     for (const ast::Statement* user : users) {
       config_.users.push_back(users_.Read(*user));
     }
-    for (const ast::Statement* auth : auths) ReadAuth(*auth);
+    detail::AuthReader auth_reader(handler_, users_);
+    for (const ast::Statement* auth : auths) {
+      auth_reader.Read(*auth, !config_.users.empty(), config_.alias_users);
+    }
     return std::move(config_);
   }
 
@@ -309,112 +309,10 @@ class RouterBuilder {
     return Upper(text);
   }
 
-  void ReadExit(const ast::Statement& statement) {
-    Params params(statement, handler_,
-                  {"MODULE", "CONFIG", "DEADLINE", "ONFAIL"}, {});
-    const ast::Value& module = params.Require("MODULE");
-    if (module.text.rfind(kBuiltinPrefix, 0) == 0) {
-      if (module.text.size() == kBuiltinPrefix.size()) {
-        handler_.Fail(module, "MODULE 'builtin:' names no exit; write "
-                              "builtin:default or the path of an exit");
-      }
-      config_.exit.module = module.text;  // a name, not a path
-    } else {
-      config_.exit.module =
-          detail::ResolvePath(module, "MODULE", base_dir_, handler_).string();
-    }
-    if (const ast::Value* text = params.Find("CONFIG")) {
-      config_.exit.config = text->text;
-    }
-    if (const ast::Value* deadline = params.Find("DEADLINE")) {
-      config_.exit.deadline = std::chrono::milliseconds(ParseNumber(
-          *deadline, "DEADLINE (milliseconds)", 1, kMaxExitDeadlineMs,
-          handler_));
-    }
-    if (const ast::Value* on_fail = params.Find("ONFAIL")) {
-      std::string action = Upper(on_fail->text);
-      if (action == "REJECT") {
-        config_.exit.on_failure = ExitConfig::OnFailure::kReject;
-      } else if (action == "DEFAULT") {
-        config_.exit.on_failure = ExitConfig::OnFailure::kUseDefaultRule;
-      } else {
-        handler_.Fail(*on_fail, "ONFAIL must be REJECT (refuse the "
-                                "connection) or DEFAULT (route by the "
-                                "default rule)");
-      }
-    }
-  }
-
-  // AUTH(ALIAS=name, USERS=(u1, u2, ...)); USERS=u1 for a single user.
-  void ReadAuth(const ast::Statement& statement) {
-    Params params(statement, handler_, {"ALIAS", "USERS"}, {});
-    const ast::Value& alias = params.Require("ALIAS");
-    CheckImsName(alias, "alias name", handler_);
-    std::string key = Upper(alias.text);
-    if (auto it = auth_nodes_.find(key); it != auth_nodes_.end()) {
-      handler_.Fail(alias, fmt::format(
-          "second AUTH for alias '{}' (aliases ignore case; the first is at "
-          "line {})",
-          alias.text, handler_.PositionOf(*it->second).line));
-    }
-    auth_nodes_.emplace(key, &alias);
-
-    const ast::Setting* users = params.FindSetting("USERS");
-    if (users == nullptr) {
-      handler_.Fail(statement, "AUTH needs USERS=(user, ...)");
-    }
-    std::vector<const ast::Value*> names;
-    if (const ast::ValueList* list = ast::ListOf(*users)) {
-      for (const ast::Param& item : list->items) {
-        const ast::Value* name = AsValue(item);
-        if (name == nullptr) {
-          const ast::Setting* setting = AsSetting(item);
-          const boost::spirit::x3::position_tagged& node =
-              setting != nullptr
-                  ? static_cast<const boost::spirit::x3::position_tagged&>(
-                        *setting)
-                  : *AsStatement(item);
-          handler_.Fail(node, "USERS lists user names, as in USERS=(APP, "
-                              "CLERK)");
-        }
-        names.push_back(name);
-      }
-      if (names.empty()) {
-        handler_.Fail(*list, fmt::format("USERS of alias '{}' lists no user",
-                                         alias.text));
-      }
-    } else {
-      names.push_back(ast::ScalarOf(*users));
-    }
-
-    std::set<std::string>& allowed = config_.alias_users[key];
-    for (const ast::Value* name : names) {
-      if (name->text.empty() || name->text.size() > kMaxUserNameLength) {
-        handler_.Fail(*name, fmt::format("user name must be 1 to {} "
-                                         "characters",
-                                         kMaxUserNameLength));
-      }
-      // With USER statements the router checks sign-ons itself, so a user
-      // none of them defines could never be admitted: most likely a typo.
-      if (!config_.users.empty() && !users_.Defines(name->text)) {
-        handler_.Fail(*name, fmt::format("AUTH names user '{}', but no USER "
-                                         "statement defines it",
-                                         name->text));
-      }
-      if (!allowed.insert(Upper(name->text)).second) {
-        handler_.Fail(*name, fmt::format("user '{}' is listed twice for "
-                                         "alias '{}' (user names ignore "
-                                         "case)",
-                                         name->text, alias.text));
-      }
-    }
-  }
-
   const ErrorHandler& handler_;
   const std::filesystem::path base_dir_;
   RouterConfig config_;
   detail::UserReader users_{handler_};
-  std::map<std::string, const ast::Value*> auth_nodes_;  // key: upper case
 };
 
 }  // namespace

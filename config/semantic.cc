@@ -7,13 +7,11 @@
 #include <fmt/format.h>
 
 #include "config/semantic_support.h"
+#include "config/shared_statements.h"
 
 namespace drdaplex::config {
 namespace {
 
-using detail::AsSetting;
-using detail::AsValue;
-using detail::CheckImsName;
 using detail::Params;
 using detail::ParseNumber;
 using detail::Upper;
@@ -71,16 +69,10 @@ class Builder {
                                 "exactly one ODBM(NAME=...)");
     }
     ReadOdbm(*odbm);
-    for (const ast::Statement* database : databases) ReadDatabase(*database);
-    for (std::size_t i = 0; i < config_.datastores.size(); ++i) {
-      if (database_nodes_[i] == nullptr) {
-        const DatastoreConfig& datastore = config_.datastores[i];
-        handler_.Fail(*datastore_nodes_[i],
-                      fmt::format("datastore '{}' has no DATABASE; add "
-                                  "DATABASE(DATASTORE={}, FILE=...)",
-                                  datastore.name, datastore.name));
-      }
+    for (const ast::Statement* database : databases) {
+      odbms_.ReadDatabase(*database);
     }
+    odbms_.AttachDatabases(config_);
     for (const ast::Statement* user : users) ReadUser(*user);
     if (options != nullptr) ReadOptions(*options);
     return std::move(config_);
@@ -89,103 +81,7 @@ class Builder {
  private:
   void ReadOdbm(const ast::Statement& statement) {
     Params params(statement, handler_, {"NAME"}, {"DATASTORE"});
-    const ast::Value& name = params.Require("NAME");
-    CheckImsName(name, "ODBM name", handler_);
-    config_.name = name.text;
-    for (const ast::Statement* datastore : params.statements()) {
-      ReadDatastore(*datastore);
-    }
-    if (config_.datastores.empty()) {
-      handler_.Fail(statement, fmt::format("ODBM '{}' has no DATASTORE",
-                                           config_.name));
-    }
-  }
-
-  void ReadDatastore(const ast::Statement& statement) {
-    Params params(statement, handler_, {"NAME"}, {"ALIAS"});
-    const ast::Value& name = params.Require("NAME");
-    CheckImsName(name, "datastore name", handler_);
-    for (std::size_t i = 0; i < config_.datastores.size(); ++i) {
-      if (config_.datastores[i].name == name.text) {
-        handler_.Fail(name, fmt::format(
-            "duplicate datastore '{}' (first defined at line {})", name.text,
-            config_.datastores[i].position.line));
-      }
-    }
-    DatastoreConfig datastore;
-    datastore.name = name.text;
-    datastore.position = handler_.PositionOf(statement);
-    std::vector<const ast::Value*> alias_nodes;
-    for (const ast::Statement* alias : params.statements()) {
-      ReadAlias(*alias, datastore.name, alias_nodes);
-    }
-    for (const ast::Value* alias : alias_nodes) {
-      datastore.aliases.push_back(alias->text);
-    }
-    config_.datastores.push_back(std::move(datastore));
-    datastore_nodes_.push_back(&statement);
-    database_nodes_.push_back(nullptr);
-  }
-
-  // ALIAS(NAME=A1, A2, ...): the values after NAME= continue its list.
-  void ReadAlias(const ast::Statement& statement,
-                 const std::string& datastore,
-                 std::vector<const ast::Value*>& aliases) {
-    Params params(statement, handler_, {"NAME"}, {}, /*values_allowed=*/true);
-    bool named = false;
-    for (const ast::Param& param : statement.params) {
-      const ast::Value* alias = AsValue(param);
-      if (const ast::Setting* setting = AsSetting(param)) {
-        alias = &params.ScalarOf(*setting);
-        named = true;
-      } else if (!named) {
-        handler_.Fail(*alias, fmt::format("alias '{}' must follow NAME=, as "
-                                          "in ALIAS(NAME={})",
-                                          alias->text, alias->text));
-      }
-      CheckImsName(*alias, "alias name", handler_);
-      for (const ast::Value* earlier : aliases) {
-        if (earlier->text == alias->text) {
-          handler_.Fail(*alias, fmt::format(
-              "duplicate alias '{}' in datastore {} (first at line {})",
-              alias->text, datastore, handler_.PositionOf(*earlier).line));
-        }
-      }
-      aliases.push_back(alias);
-    }
-    params.Require("NAME");
-  }
-
-  void ReadDatabase(const ast::Statement& statement) {
-    Params params(statement, handler_, {"DATASTORE", "FILE"}, {});
-    const ast::Value& datastore = params.Require("DATASTORE");
-    const ast::Value& file = params.Require("FILE");
-    std::size_t index = 0;
-    while (index < config_.datastores.size() &&
-           config_.datastores[index].name != datastore.text) {
-      ++index;
-    }
-    if (index == config_.datastores.size()) {
-      std::string known;
-      for (const DatastoreConfig& d : config_.datastores) {
-        known += known.empty() ? d.name : ", " + d.name;
-      }
-      handler_.Fail(datastore,
-                    fmt::format("DATABASE for unknown datastore '{}'; ODBM {} "
-                                "defines {}",
-                                datastore.text, config_.name, known));
-    }
-    if (database_nodes_[index] != nullptr) {
-      handler_.Fail(statement,
-                    fmt::format("second DATABASE for datastore '{}' (the "
-                                "first is at line {})",
-                                datastore.text,
-                                handler_.PositionOf(*database_nodes_[index])
-                                    .line));
-    }
-    database_nodes_[index] = &statement;
-    config_.datastores[index].database =
-        detail::ResolvePath(file, "FILE", base_dir_, handler_);
+    config_ = odbms_.ReadOdbm(statement, params);
   }
 
   void ReadUser(const ast::Statement& statement) {
@@ -228,9 +124,7 @@ class Builder {
   const ErrorHandler& handler_;
   const std::filesystem::path base_dir_;
   OdbmConfig config_;
-  // Parallel to config_.datastores.
-  std::vector<const ast::Statement*> datastore_nodes_;
-  std::vector<const ast::Statement*> database_nodes_;
+  detail::OdbmReader odbms_{handler_, base_dir_};
   detail::UserReader users_{handler_};
 };
 

@@ -1,6 +1,8 @@
 // Golden tests: every fixtures/config/NAME.input is parsed under the file
 // name "NAME.input"; the result (DumpConfig for ok_*, the ConfigError text
-// for bad_*) must equal NAME.expect byte for byte. Run with
+// for bad_*) must equal NAME.expect byte for byte. NAME says the dialect:
+// ok_plex_* and bad_plex_* are plex files (DumpPlexConfig), the rest ODBM
+// files. Run with
 // DRDAPLEX_UPDATE_GOLDEN=1 to rewrite the .expect files, then review them.
 #include <algorithm>
 #include <cctype>
@@ -15,6 +17,7 @@
 
 #include "config/dump.h"
 #include "config/odbm_config.h"
+#include "config/plex_config.h"
 
 namespace drdaplex::config {
 namespace {
@@ -55,7 +58,9 @@ TEST_P(GoldenTest, MatchesExpectation) {
   std::string actual;
   bool parsed = false;
   try {
-    actual = DumpConfig(ParseOdbmConfig(input, name + ".input"));
+    const bool plex = StartsWith(name, "ok_plex_") || StartsWith(name, "bad_plex_");
+    actual = plex ? DumpPlexConfig(ParsePlexConfig(input, name + ".input"))
+                  : DumpConfig(ParseOdbmConfig(input, name + ".input"));
     parsed = true;
   } catch (const ConfigError& error) {
     actual = std::string(error.what()) + "\n";
