@@ -1,4 +1,4 @@
-#include "tests/support/child_process.h"
+#include "process/child_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,11 +14,11 @@
 #include <cstring>
 #include <thread>
 
-#include "tests/support/temp_dir.h"
+#include "process/temp_dir.h"
 
 extern char** environ;
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 namespace {
 
@@ -375,4 +375,4 @@ CommandResult RunCommand(std::vector<std::string> argv,
   return RunCommand(std::move(options), timeout);
 }
 
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process

@@ -29,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 // How a child ended.
 struct ExitStatus {
@@ -136,4 +136,4 @@ CommandResult RunCommand(std::vector<std::string> argv,
 // empty when there is no such executable.
 std::string FindExecutable(const std::string& program);
 
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process

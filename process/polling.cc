@@ -1,13 +1,13 @@
-#include "tests/support/polling.h"
+#include "process/polling.h"
 
 #include <algorithm>
 #include <cctype>
 #include <thread>
 
-#include "tests/support/child_process.h"
-#include "tests/support/temp_dir.h"
+#include "process/child_process.h"
+#include "process/temp_dir.h"
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 bool PollUntil(const std::function<bool()>& condition,
                std::chrono::milliseconds timeout) {
@@ -65,4 +65,4 @@ std::optional<int> WaitForPortFile(const std::string& path,
   return port;
 }
 
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process

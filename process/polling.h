@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 class ChildProcess;
 
@@ -29,4 +29,4 @@ std::optional<int> WaitForPortFile(const std::string& path,
                                    std::chrono::milliseconds timeout,
                                    ChildProcess* process, std::string* error);
 
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process

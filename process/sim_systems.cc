@@ -1,4 +1,4 @@
-#include "tests/support/sim_systems.h"
+#include "process/sim_systems.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -24,9 +24,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "tests/support/child_process.h"
+#include "process/child_process.h"
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 namespace {
 
@@ -243,7 +243,18 @@ SimSystems::Mode Probe(std::string* why) {
   return Mode::kNamespaces;
 }
 
+SimSystems::TeardownReporter& TeardownReporterSlot() {
+  static SimSystems::TeardownReporter reporter = [](const std::string& problems) {
+    std::fprintf(stderr, "%s\n", problems.c_str());
+  };
+  return reporter;
+}
+
 }  // namespace
+
+void SimSystems::SetTeardownReporter(TeardownReporter reporter) {
+  TeardownReporterSlot() = std::move(reporter);
+}
 
 const char* ModeName(SimSystems::Mode mode) {
   return mode == SimSystems::Mode::kNamespaces ? "namespaces" : "loopback";
@@ -397,7 +408,7 @@ void SimSystems::TearDown() {
   created_namespaces_.clear();
   if (subnet_lock_fd_ >= 0) close(subnet_lock_fd_);
   subnet_lock_fd_ = -1;
-  if (!errors.empty()) ADD_FAILURE() << "SimSystems teardown left something behind:\n" << errors;
+  if (!errors.empty()) TeardownReporterSlot()("SimSystems teardown left something behind:\n" + errors);
 }
 
 const std::string& SimSystems::address(const std::string& system) const {
@@ -459,14 +470,4 @@ bool SimSystems::RunIn(const std::string& system, const std::function<void()>& f
   return true;
 }
 
-std::unique_ptr<ServiceProcess> StartServiceIn(const SimSystems& systems, const std::string& system,
-                                               ServiceOptions options, std::string* error) {
-  std::unique_ptr<ServiceProcess> service;
-  if (!systems.RunIn(
-          system, [&] { service = ServiceProcess::Start(std::move(options), error); }, error)) {
-    return nullptr;
-  }
-  return service;
-}
-
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process

@@ -37,10 +37,14 @@
 // Running programs in a system: CommandIn() wraps an argv in
 // "ip netns exec <ns>" (which execs the program in place: the child's pid
 // is the program, so ChildProcess's process group, Kill() and
-// PR_SET_PDEATHSIG work unchanged). ServiceProcess builds its own argv from
-// BinaryPath(program) and cannot take a wrapper, so StartServiceIn() starts
-// it with RunIn(), which moves the calling thread into the system's
-// namespace for the duration of the start (the fork inherits it) and back.
+// PR_SET_PDEATHSIG work unchanged). A starter that builds its own argv
+// (the tests' ServiceProcess, the plex launcher) uses RunIn() instead, which
+// moves the calling thread into the system's namespace for the duration of
+// the start (the fork inherits it) and back.
+//
+// Used by the tests (tests/support/sim_systems.h re-exports it and reports
+// teardown problems as test failures) and by the plex launcher
+// (harness/plex), hence a library outside tests/ without GoogleTest.
 //
 // Thread-safety: const members may be called from any thread; RunIn()
 // changes only the calling thread's namespace. Create() and the destructor
@@ -53,9 +57,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/service_process.h"
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 class SimSystems {
  public:
@@ -106,6 +109,13 @@ class SimSystems {
   // trusted.
   bool RunIn(const std::string& system, const std::function<void()>& fn, std::string* error) const;
 
+  // What the destructor does with a description of what it could not
+  // remove (commands and their output). Default: print it to stderr. The
+  // tests install one that records a test failure. Process-wide; set it
+  // before creating SimSystems.
+  using TeardownReporter = std::function<void(const std::string& problems)>;
+  static void SetTeardownReporter(TeardownReporter reporter);
+
  private:
   SimSystems() = default;
 
@@ -133,8 +143,4 @@ class SimSystems {
 
 const char* ModeName(SimSystems::Mode mode);
 
-// ServiceProcess::Start with the service born inside `system` (see RunIn).
-std::unique_ptr<ServiceProcess> StartServiceIn(const SimSystems& systems, const std::string& system,
-                                               ServiceOptions options, std::string* error);
-
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process

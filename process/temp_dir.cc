@@ -1,4 +1,4 @@
-#include "tests/support/temp_dir.h"
+#include "process/temp_dir.h"
 
 #include <stdlib.h>
 
@@ -10,12 +10,12 @@
 #include <sstream>
 #include <vector>
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 namespace {
 
 [[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "drdaplex::testing::TempDir: %s\n", what.c_str());
+  std::fprintf(stderr, "drdaplex::process::TempDir: %s\n", what.c_str());
   std::abort();
 }
 
@@ -112,4 +112,4 @@ std::string TailLines(std::string_view text, size_t max_lines) {
   return result;
 }
 
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace drdaplex::testing {
+namespace drdaplex::process {
 
 class TempDir {
  public:
@@ -50,4 +50,4 @@ std::string ReadFileOrEmpty(const std::string& path);
 // messages that should show the end of a long log.
 std::string TailLines(std::string_view text, size_t max_lines);
 
-}  // namespace drdaplex::testing
+}  // namespace drdaplex::process
