@@ -13,6 +13,7 @@ packages=(
   default-jdk-headless libderbyclient-java derby-tools libderby-java
   tshark
   haproxy
+  gnuplot-nox
 )
 missing=()
 for p in "${packages[@]}"; do
