@@ -82,7 +82,7 @@ Verdict Unmoved(const Expectation& expect, const Observations& seen) {
     bool open_at = c.opened_s < expect.from_s && (!c.closed_s || *c.closed_s >= expect.from_s);
     if (!open_at) continue;
     ++alive;
-    bool undisturbed = c.end == "run-end" || c.end == "closed";
+    bool undisturbed = c.end == "run-end" || c.end == "per-transaction";
     if (!undisturbed) {
       if (disturbed++ == 0) first_end = c.end;
     }

@@ -16,9 +16,9 @@ namespace drdaplex::faults {
 struct Landing {
   double opened_s = 0;
   std::optional<double> closed_s;
-  // How it ended: "run-end" (still open when the run stopped), "closed"
-  // (the client closed it: a connection per transaction), else the error
-  // that broke it.
+  // How it ended: "run-end" (still open when the run stopped),
+  // "per-transaction" (the client closed it after its transaction), else
+  // the error that broke it.
   std::string end;
   // Where it landed; a target matches any of them.
   std::string system, router, odbm, datastore;

@@ -221,8 +221,11 @@ std::string FormatOutcome(const ScenarioOutcome& outcome) {
   std::string out = fmt::format("== scenario {} ({}): {}\n", s.name, s.file, s.text);
   for (const LoadOutcome& load : outcome.loads) {
     const auto& r = load.result;
-    out += fmt::format("   load {:<8} {} transactions, {:.0f} tx/s, {} connections, {} errors\n",
-                       load.name, r.transactions, r.tps, r.connections.size(), r.errors);
+    out += fmt::format(
+        "   load {:<8} {} transactions, {:.0f} tx/s, {} connections, {} failed transactions, "
+        "{} failed connects\n",
+        load.name, r.transactions, r.elapsed_s > 0 ? r.transactions / r.elapsed_s : 0.0,
+        r.connections.size(), r.failed_transactions, r.connect_failures);
   }
   for (const ActionRecord& a : outcome.actions) {
     out += a.skipped ? fmt::format("   at {:5.2f} s  {} skipped: {}\n", a.action.at_s, Label(a.action), a.error)

@@ -88,7 +88,7 @@ TEST(Expectations, UnmovedLooksAtConnectionsOpenAtTheTimeOnly) {
   e.from_s = 7;
   Observations seen;
   seen.connections = {On(1, "ODBMB1"), On(2, "ODBMB2", "08006", 3.0),  // broke before 7
-                      On(3, "ODBMB1", "closed", 7.2), On(8, "ODBMB1", "58009", 9.0)};
+                      On(3, "ODBMB1", "per-transaction", 7.2), On(8, "ODBMB1", "58009", 9.0)};
   EXPECT_TRUE(Judge(e, seen).ok);
   seen.connections.push_back(On(4, "ODBMB1", "08006", 7.4));
   Verdict v = Judge(e, seen);
