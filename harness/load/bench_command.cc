@@ -86,8 +86,8 @@ void RunBench(BenchFlags& f) {
       for (const PlexDatastore& d : plex->DistinctDatabases()) datastores.push_back(d.name);
     }
     std::string error;
-    std::cerr << "initialising " << (datastores.empty() ? std::string("the target's database")
-                                                        : fmt::format("{}", fmt::join(datastores, ", ")))
+    const std::string target_database = o.target.database.empty() ? "(blank database)" : o.target.database;
+    std::cerr << "initialising " << (datastores.empty() ? target_database : fmt::format("{}", fmt::join(datastores, ", ")))
               << " at scale " << o.scale << std::endl;
     if (!InitDatabases(o, datastores, &error)) Fail("--init: " + error);
     if (!o.duration && !o.transactions) return;  // initialise only, as pgbench -i

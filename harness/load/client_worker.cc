@@ -13,6 +13,7 @@ namespace {
 constexpr auto kFirstBackoff = std::chrono::milliseconds(10);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(200);
 constexpr auto kWaitStep = std::chrono::milliseconds(50);
+constexpr auto kMinConnectTimeout = std::chrono::milliseconds(500);
 }  // namespace
 
 std::string ErrorLabel(const std::string& sqlstate) { return sqlstate + " " + SqlStateName(sqlstate); }
@@ -45,9 +46,15 @@ void ClientWorker::StartOutage(const std::string& error) {
 bool ClientWorker::OpenConnection() {
   const BenchOptions& options = *shared_.options;
   const auto began = Clock::now();
+  client::ConnectOptions connect = MakeConnectOptions(options, options.target.database);
+  if (shared_.deadline) {
+    // A connect begun near the end may not hold the run open for long:
+    // bounded by the time left (at least kMinConnectTimeout).
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*shared_.deadline - began);
+    connect.connect_timeout = std::clamp(left, kMinConnectTimeout, options.connect_timeout);
+  }
   try {
-    ProbedConnection probed =
-        OpenAndProbe(MakeConnectOptions(options, options.target.database), options.router_systems);
+    ProbedConnection probed = OpenAndProbe(connect, options.router_systems);
     connection_.emplace(std::move(probed.connection));
     landing_ = std::move(probed.landing);
     landing_id_ = shared_.landings->Intern(landing_);
@@ -74,6 +81,7 @@ bool ClientWorker::OpenConnection() {
     return true;
   } catch (const client::SqlError& e) {
     connection_.reset();
+    if (shared_.Over(Clock::now())) return false;  // the run ended meanwhile: no failure of the target
     ++log_.connect_failures;
     RecordError("connect", e.sqlstate());
     StartOutage(ErrorLabel(e.sqlstate()));

@@ -76,6 +76,7 @@ std::string Panels(const BenchResult& r, const std::string& data) {
   s += fmt::format("set multiplot layout 3,1 title {}\n",
                    Quoted(fmt::format("drdaplex bench: {}, {} clients, {}", r.workload, r.options.clients,
                                       TargetText(r))));
+  s += "unset xlabel\n";
   s += fmt::format("set xrange [0:{:.3f}]\nset grid\nset key outside right top\nset lmargin 12\nset rmargin 28\n", xmax);
   s += marks + labels;
   s += "set ylabel \"per second\"\nset yrange [0:*]\nset format x \"\"\n";

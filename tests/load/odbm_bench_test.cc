@@ -188,9 +188,9 @@ TEST_F(OdbmBenchTest, BenchCommandWritesReportJsonAndPlot) {
                                    "--json", json_path, "--plot", prefix, "--check-ledger",
                                    "--database-file", Db(), "--no-progress"};
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
-  testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStdout();
   EXPECT_NO_THROW(app.parse(args));
-  const std::string out = testing::internal::GetCapturedStdout();
+  const std::string out = ::testing::internal::GetCapturedStdout();
   EXPECT_NE(out.find("transaction type: select-only@2 ledger@1"), std::string::npos) << out;
   EXPECT_NE(out.find("ledger check: OK"), std::string::npos) << out;
 
