@@ -49,6 +49,13 @@ LedgerCheck ClassifyLedger(const std::vector<LedgerEntry>& entries, std::vector<
   for (const LedgerEntry& e : entries) {
     known.insert(e.id);
     const bool here = present.count(e.id) > 0;
+    // Per outcome: its count, how many of them are in the database, and
+    // where the id goes when being there is wrong.
+    auto tally = [&](int64_t& count, int64_t& in_database, std::vector<int64_t>* wrong_when_present) {
+      ++count;
+      if (here) ++in_database;
+      if (here && wrong_when_present) wrong_when_present->push_back(e.id);
+    };
     switch (e.outcome) {
       case LedgerOutcome::kCommitted:
         ++check.committed;
@@ -57,24 +64,9 @@ LedgerCheck ClassifyLedger(const std::vector<LedgerEntry>& entries, std::vector<
           check.missing.push_back(e.id);
         }
         break;
-      case LedgerOutcome::kRolledBack:
-        ++check.rolled_back;
-        if (here) {
-          ++check.rolled_back_present;
-          check.unexpected.push_back(e.id);
-        }
-        break;
-      case LedgerOutcome::kAborted:
-        ++check.aborted;
-        if (here) {
-          ++check.aborted_present;
-          check.unexpected.push_back(e.id);
-        }
-        break;
-      case LedgerOutcome::kInDoubt:
-        ++check.in_doubt;
-        if (here) ++check.in_doubt_present;
-        break;
+      case LedgerOutcome::kRolledBack: tally(check.rolled_back, check.rolled_back_present, &check.unexpected); break;
+      case LedgerOutcome::kAborted: tally(check.aborted, check.aborted_present, &check.unexpected); break;
+      case LedgerOutcome::kInDoubt: tally(check.in_doubt, check.in_doubt_present, nullptr); break;
     }
   }
   for (int64_t id : present) {

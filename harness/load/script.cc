@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <initializer_list>
+#include <utility>
 
 namespace drdaplex::load {
 
@@ -86,32 +88,26 @@ class ExpressionParser {
     return text_.substr(start, pos_ - start);
   }
 
-  std::optional<Expr> ParseSum() {
-    auto left = ParseProduct();
+  // A left-associative chain of `operand` joined by the operators of one
+  // precedence level.
+  template <typename Operand>
+  std::optional<Expr> ParseChain(Operand operand, std::initializer_list<std::pair<char, Expr::Kind>> operators) {
+    auto left = (this->*operand)();
     while (left) {
-      Expr::Kind kind;
-      if (Accept('+')) kind = Expr::Kind::kAdd;
-      else if (Accept('-')) kind = Expr::Kind::kSubtract;
-      else break;
-      auto right = ParseProduct();
+      auto op = std::find_if(operators.begin(), operators.end(), [&](const auto& o) { return Accept(o.first); });
+      if (op == operators.end()) break;
+      auto right = (this->*operand)();
       if (!right) return std::nullopt;
-      left = Binary(kind, std::move(*left), std::move(*right));
+      left = Binary(op->second, std::move(*left), std::move(*right));
     }
     return left;
   }
+  std::optional<Expr> ParseSum() {
+    return ParseChain(&ExpressionParser::ParseProduct, {{'+', Expr::Kind::kAdd}, {'-', Expr::Kind::kSubtract}});
+  }
   std::optional<Expr> ParseProduct() {
-    auto left = ParseUnary();
-    while (left) {
-      Expr::Kind kind;
-      if (Accept('*')) kind = Expr::Kind::kMultiply;
-      else if (Accept('/')) kind = Expr::Kind::kDivide;
-      else if (Accept('%')) kind = Expr::Kind::kModulo;
-      else break;
-      auto right = ParseUnary();
-      if (!right) return std::nullopt;
-      left = Binary(kind, std::move(*left), std::move(*right));
-    }
-    return left;
+    return ParseChain(&ExpressionParser::ParseUnary,
+                      {{'*', Expr::Kind::kMultiply}, {'/', Expr::Kind::kDivide}, {'%', Expr::Kind::kModulo}});
   }
   std::optional<Expr> ParseUnary() {
     if (Accept('-')) {

@@ -9,43 +9,36 @@ namespace {
 
 // pgbench's built-ins on our tables. pgbench's DEFAULT scale has 100,000
 // accounts per branch; ours 10,000 (InitDatabases and these scripts agree).
-constexpr const char* kTpcbLike = R"(-- pgbench's TPC-B (sort of)
-\set aid random(1, 10000 * :scale)
+// The pieces pgbench's update scripts share:
+constexpr const char* kPickRows = R"(\set aid random(1, 10000 * :scale)
 \set bid random(1, 1 * :scale)
 \set tid random(1, 10 * :scale)
 \set delta random(-5000, 5000)
-BEGIN;
+)";
+constexpr const char* kUpdateAccount = R"(BEGIN;
 UPDATE DPX_ACCOUNTS SET abalance = abalance + :delta WHERE aid = :aid;
 SELECT abalance FROM DPX_ACCOUNTS WHERE aid = :aid;
-UPDATE DPX_TELLERS SET tbalance = tbalance + :delta WHERE tid = :tid;
-UPDATE DPX_BRANCHES SET bbalance = bbalance + :delta WHERE bid = :bid;
-INSERT INTO DPX_HISTORY (tid, bid, aid, delta, mtime) VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP);
-END;
 )";
+constexpr const char* kInsertHistory =
+    "INSERT INTO DPX_HISTORY (tid, bid, aid, delta, mtime) VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP);\n";
 
-constexpr const char* kSimpleUpdate = R"(-- pgbench's simple update: no teller or branch updates
-\set aid random(1, 10000 * :scale)
-\set bid random(1, 1 * :scale)
-\set tid random(1, 10 * :scale)
-\set delta random(-5000, 5000)
-BEGIN;
-UPDATE DPX_ACCOUNTS SET abalance = abalance + :delta WHERE aid = :aid;
-SELECT abalance FROM DPX_ACCOUNTS WHERE aid = :aid;
-INSERT INTO DPX_HISTORY (tid, bid, aid, delta, mtime) VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP);
-END;
-)";
+std::string TpcbLike() {
+  return std::string("-- pgbench's TPC-B (sort of)\n") + kPickRows + kUpdateAccount +
+         "UPDATE DPX_TELLERS SET tbalance = tbalance + :delta WHERE tid = :tid;\n"
+         "UPDATE DPX_BRANCHES SET bbalance = bbalance + :delta WHERE bid = :bid;\n" +
+         kInsertHistory + "END;\n";
+}
+
+std::string SimpleUpdate() {
+  return std::string("-- pgbench's simple update: no teller or branch updates\n") + kPickRows + kUpdateAccount +
+         kInsertHistory + "END;\n";
+}
+
+std::string Insert() { return std::string("-- one insert, committed\n") + kPickRows + kInsertHistory; }
 
 constexpr const char* kSelectOnly = R"(-- a read-only point select
 \set aid random(1, 10000 * :scale)
 SELECT abalance FROM DPX_ACCOUNTS WHERE aid = :aid;
-)";
-
-constexpr const char* kInsert = R"(-- one insert, committed
-\set aid random(1, 10000 * :scale)
-\set bid random(1, 1 * :scale)
-\set tid random(1, 10 * :scale)
-\set delta random(-5000, 5000)
-INSERT INTO DPX_HISTORY (tid, bid, aid, delta, mtime) VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP);
 )";
 
 constexpr const char* kScan = R"(-- a 100-row range scan, every row fetched
@@ -62,10 +55,10 @@ const std::vector<std::string>& BuiltinNames() {
 }
 
 std::optional<std::string> BuiltinScriptText(const std::string& name) {
-  if (name == "tpcb-like") return kTpcbLike;
-  if (name == "simple-update") return kSimpleUpdate;
+  if (name == "tpcb-like") return TpcbLike();
+  if (name == "simple-update") return SimpleUpdate();
   if (name == "select-only") return kSelectOnly;
-  if (name == "insert") return kInsert;
+  if (name == "insert") return Insert();
   if (name == "scan") return kScan;
   return std::nullopt;
 }

@@ -43,29 +43,37 @@ TEST(ScriptTest, TransactionControlIsRecognised) {
   EXPECT_EQ(std::get<SqlCommand>(s.commands[3]).kind, SqlCommand::Kind::kRollback);
 }
 
+// A client's variables for `script` (scale 1) and its random generator.
+struct Variables {
+  explicit Variables(const Script& script, uint64_t seed) : values(script.variable_names.size(), 0), random(seed) {
+    values[kScaleSlot] = 1;
+  }
+  // Evaluates command `i`, a \set, storing the value as the client would.
+  std::optional<int64_t> Set(const Script& script, size_t i) {
+    const auto& set = std::get<SetCommand>(script.commands[i]);
+    auto value = Evaluate(set.value, values, random, &error);
+    if (value) values[static_cast<size_t>(set.slot)] = *value;
+    return value;
+  }
+  std::vector<int64_t> values;
+  std::mt19937_64 random;
+  ScriptRuntimeError error;
+};
+
 TEST(ScriptTest, ExpressionsFollowPrecedence) {
   Script s = Parse("\\set a 2 + 3 * 4 - -1\n\\set b (:a - 1) / 3 % 3\n\\set c random(:b, :b)\n");
-  std::vector<int64_t> vars(s.variable_names.size(), 0);
-  vars[kScaleSlot] = 1;
-  std::mt19937_64 random(1);
-  ScriptRuntimeError error;
-  for (const auto& command : s.commands) {
-    const auto& set = std::get<SetCommand>(command);
-    vars[static_cast<size_t>(set.slot)] = *Evaluate(set.value, vars, random, &error);
-  }
-  EXPECT_EQ(vars[2], 15);
-  EXPECT_EQ(vars[3], 14 / 3 % 3);
-  EXPECT_EQ(vars[4], vars[3]);
+  Variables vars(s, 1);
+  for (size_t i = 0; i < s.commands.size(); ++i) ASSERT_TRUE(vars.Set(s, i));
+  EXPECT_EQ(vars.values[2], 15);
+  EXPECT_EQ(vars.values[3], 14 / 3 % 3);
+  EXPECT_EQ(vars.values[4], vars.values[3]);
 }
 
 TEST(ScriptTest, RandomStaysInRange) {
   Script s = Parse("\\set x random(-5, 5)\n");
-  std::vector<int64_t> vars(s.variable_names.size(), 0);
-  std::mt19937_64 random(2);
-  ScriptRuntimeError error;
-  const auto& set = std::get<SetCommand>(s.commands[0]);
+  Variables vars(s, 2);
   std::set<int64_t> seen;
-  for (int i = 0; i < 2000; ++i) seen.insert(*Evaluate(set.value, vars, random, &error));
+  for (int i = 0; i < 2000; ++i) seen.insert(*vars.Set(s, 0));
   EXPECT_EQ(seen.size(), 11u);
   EXPECT_EQ(*seen.begin(), -5);
   EXPECT_EQ(*seen.rbegin(), 5);
@@ -73,12 +81,9 @@ TEST(ScriptTest, RandomStaysInRange) {
 
 TEST(ScriptTest, DivisionByZeroIsARuntimeError) {
   Script s = Parse("\\set x 1 / (:scale - 1)\n");
-  std::vector<int64_t> vars(s.variable_names.size(), 0);
-  vars[kScaleSlot] = 1;
-  std::mt19937_64 random(3);
-  ScriptRuntimeError error;
-  EXPECT_FALSE(Evaluate(std::get<SetCommand>(s.commands[0]).value, vars, random, &error));
-  EXPECT_EQ(error.message, "division by zero");
+  Variables vars(s, 3);
+  EXPECT_FALSE(vars.Set(s, 0));
+  EXPECT_EQ(vars.error.message, "division by zero");
 }
 
 TEST(ScriptTest, SleepUnits) {
