@@ -473,9 +473,10 @@ void Launcher::Stop() {
   control_.reset();
   std::error_code ec;
   std::filesystem::remove(options_.dir / "control.port", ec);
-  std::filesystem::remove(options_.dir / "launcher.pid", ec);
   for (Member& member : members_) member.child.reset();
   systems_.reset();  // namespaces, veths and bridge go
+  // Last: `plex down` waits for this file to go.
+  std::filesystem::remove(options_.dir / "launcher.pid", ec);
 }
 
 void Launcher::Supervise() {
