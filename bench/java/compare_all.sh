@@ -40,7 +40,7 @@
 #   five), MAX_TIME_WAIT (6000: before each connect mode, wait up to 90 s until
 #   at most this many sockets toward one destination are in TIME_WAIT; 0: no
 #   wait), OUT
-#   (${TMPDIR:-/tmp}/drdaplex-compare-all-<time>.md); also ROUTER_THREADS,
+#   (${TMPDIR:-/tmp}/drdaplex-compare-all-<time>.md); also ROUTER_THREADS (1),
 #   DVIPA (127.0.<b>.100), DRDAPLEX_DERBY_JAR_DIR (/usr/share/java), JAVA (java),
 #   DRDAPLEX_KEEP_TEMP (keep the work dir).
 set -euo pipefail
@@ -66,6 +66,11 @@ while (($#)); do
 done
 export ROUNDS=${ROUNDS:-5} N_CONNECT=${N_CONNECT:-1000} BLOCK=${BLOCK:-1000}
 export MAX_TIME_WAIT=${MAX_TIME_WAIT:-6000}
+# One event loop in the router (as in sysplex_bench): with two, which loop a
+# connection lands on (round-robin) changes its round trips by up to 2x on a
+# 2-core machine, so the router and DVIPA connections, one each, would differ
+# by their placement rather than by the path.
+export ROUTER_THREADS=${ROUTER_THREADS:-1}
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$top/bench/java/bench_lib.sh"
@@ -178,10 +183,11 @@ elapsed=$SECONDS
   echo
   echo "- date: $start_time; run took $((elapsed / 60)) min $((elapsed % 60)) s"
   echo "- command: \`$command_line\` (ROUNDS=$rounds N_PREPARED=$n_prepared N_CONNECT=$n_connect BLOCK=$block BLOCK_CONNECT=$block_connect MODES=\"$modes\" MAX_TIME_WAIT=$MAX_TIME_WAIT)"
+  echo "- router event loops: $ROUTER_THREADS"
   echo "- source: $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'), binaries from $build"
   echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "- load average (1/5/15 min): $load_before before, $load_after after"
-  echo "- client: $("$java" -version 2>&1 | head -1), Derby client $(unzip -p "$jars/derbyclient.jar" META-INF/MANIFEST.MF 2>/dev/null | sed -n 's/^Bundle-Version: *//p' | tr -d '\r' | head -1)"
+  echo "- client: $("$java" -version 2>&1 | head -1), $(unzip -p "$jars/derbyclient.jar" META-INF/MANIFEST.MF 2>/dev/null | sed -n 's/^Bundle-Name: *//p' | tr -d '\r') client (Debian libderbyclient-java $(dpkg-query -W -f '${Version}' libderbyclient-java 2>/dev/null))"
   echo
   tables
   echo
