@@ -21,11 +21,11 @@ namespace {
 using detail::CheckImsName;
 using detail::Params;
 using detail::ParseNumber;
+using detail::kMaxPort;
+using detail::kMaxRank;
+using detail::kMinRank;
 using detail::Upper;
 
-constexpr int kMaxPort = 65535;
-constexpr int kMinRank = 1;  // VIPABACKUP and DESTIP BACKUP ranks, as z/OS
-constexpr int kMaxRank = 254;
 constexpr int kMinWeight = 1;  // DESTIP WEIGHT
 constexpr int kMaxWeight = 99;
 constexpr std::string_view kAllSystems = "ALL";
@@ -118,13 +118,7 @@ class DistributorBuilder {
  private:
   // Statements that may appear at most once.
   void Once(const ast::Statement& statement, const ast::Statement*& first) {
-    if (first != nullptr) {
-      handler_.Fail(statement,
-                    fmt::format("second {} statement (the first is at line {})",
-                                Upper(statement.keyword),
-                                handler_.PositionOf(*first).line));
-    }
-    first = &statement;
+    detail::TakeOnce(statement, first, handler_);
   }
 
   // VIPADEFINE and VIPABACKUP exclude each other: a distributor either owns
@@ -189,14 +183,7 @@ class DistributorBuilder {
       config_.backup_rank = ParseNumber(params.Require("RANK"), "RANK",
                                         kMinRank, kMaxRank, handler_);
     } else if (const ast::Value* moveable = params.Find("MOVEABLE")) {
-      std::string word = Upper(moveable->text);
-      if (word != "IMMEDIATE" && word != "WHENIDLE") {
-        handler_.Fail(*moveable,
-                      "MOVEABLE must be IMMEDIATE (take the DVIPA back from "
-                      "a backup at once) or WHENIDLE (once the backup has no "
-                      "connections)");
-      }
-      config_.moveable_when_idle = word == "WHENIDLE";
+      config_.moveable_when_idle = detail::ParseMoveableWhenIdle(*moveable, handler_);
     }
   }
 

@@ -18,15 +18,15 @@ namespace {
 using detail::CheckImsName;
 using detail::Params;
 using detail::ParseNumber;
+using detail::kMaxPort;
+using detail::kMaxRank;
+using detail::kMinRank;
 using detail::Upper;
 
-constexpr int kMaxPort = 65535;
 constexpr int kMaxCapacity = 1000;  // drdaplex-system: any number >= 0; kept sane
 constexpr int kMinSockets = 50;     // IMS Connect's MAXSOC range
 constexpr int kMaxSockets = 65535;
 constexpr int kMaxThreads = 64;
-constexpr int kMinRank = 1;  // VIPABACKUP ranks, as z/OS
-constexpr int kMaxRank = 254;
 
 constexpr std::string_view kPlexStatements =
     "PLEX, SYSTEM, DISTRIBUTOR, ROUTER, ODBM, DATABASE, EXIT, AUTH or USER";
@@ -66,7 +66,7 @@ class PlexBuilder {
     for (const ast::Statement& statement : file) {
       const std::string keyword = Upper(statement.keyword);
       if (keyword == "PLEX") {
-        Once(statement, plex);
+        detail::TakeOnce(statement, plex, handler_);
       } else if (keyword == "SYSTEM") {
         systems.push_back(&statement);
       } else if (keyword == "DISTRIBUTOR") {
@@ -78,7 +78,7 @@ class PlexBuilder {
       } else if (keyword == "DATABASE") {
         databases.push_back(&statement);
       } else if (keyword == "EXIT") {
-        Once(statement, exit);
+        detail::TakeOnce(statement, exit, handler_);
       } else if (keyword == "AUTH") {
         auths.push_back(&statement);
       } else if (keyword == "USER") {
@@ -115,30 +115,13 @@ class PlexBuilder {
       odbm_reader_.AttachDatabases(odbm.odbm);
     }
     ReadDistributors(distributors);
-    if (exit != nullptr) {
-      config_.has_exit = true;
-      config_.exit = detail::ReadExit(*exit, handler_, base_dir_);
-    }
-    for (const ast::Statement* user : users) {
-      config_.users.push_back(users_.Read(*user));
-    }
-    detail::AuthReader auth_reader(handler_, users_);
-    for (const ast::Statement* auth : auths) {
-      auth_reader.Read(*auth, !config_.users.empty(), config_.alias_users);
-    }
+    config_.has_exit = exit != nullptr;
+    detail::ReadRouterAccess(exit, users, auths, handler_, base_dir_, config_.exit,
+                             config_.users, config_.alias_users);
     return std::move(config_);
   }
 
  private:
-  void Once(const ast::Statement& statement, const ast::Statement*& first) {
-    if (first != nullptr) {
-      handler_.Fail(statement, fmt::format(
-          "second {} statement (the first is at line {})",
-          Upper(statement.keyword), handler_.PositionOf(*first).line));
-    }
-    first = &statement;
-  }
-
   [[noreturn]] void Unknown(const ast::Statement& statement,
                             const std::string& keyword) const {
     for (const ForeignStatement& foreign : kForeignStatements) {
@@ -339,14 +322,7 @@ class PlexBuilder {
                     "distributor file");
     }
     if (const ast::Value* moveable = params.Find("MOVEABLE")) {
-      const std::string word = Upper(moveable->text);
-      if (word != "IMMEDIATE" && word != "WHENIDLE") {
-        handler_.Fail(*moveable,
-                      "MOVEABLE must be IMMEDIATE (take the DVIPA back from "
-                      "a backup at once) or WHENIDLE (once the backup has no "
-                      "connections)");
-      }
-      config.moveable_when_idle = word == "WHENIDLE";
+      config.moveable_when_idle = detail::ParseMoveableWhenIdle(*moveable, handler_);
     }
     return config;
   }
@@ -388,7 +364,6 @@ class PlexBuilder {
   // DATABASE FILEs stay as written: the launcher resolves them in its
   // work directory.
   detail::OdbmReader odbm_reader_{handler_, std::filesystem::path()};
-  detail::UserReader users_{handler_};
 };
 
 }  // namespace

@@ -18,11 +18,11 @@ namespace {
 using detail::CheckImsName;
 using detail::Params;
 using detail::ParseNumber;
+using detail::kMaxPort;
 using detail::Upper;
 
 constexpr int kMinSockets = 50;  // IMS Connect's MAXSOC range
 constexpr int kMaxSockets = 65535;
-constexpr int kMaxPort = 65535;
 constexpr int kMaxIdleTimeoutSeconds = 86400;
 constexpr int kMaxHundredths = 360000;  // an hour, for PORTTMOT and ODBMTMOT
 constexpr int kMaxKeepaliveSeconds = 86400;
@@ -111,28 +111,15 @@ class RouterBuilder {
     ReadOdaccess(*odaccess);
     config_.sysplex.luname = Upper(config_.name);
     if (sysplex != nullptr) ReadSysplex(*sysplex);
-    if (exit != nullptr) {
-      config_.exit = detail::ReadExit(*exit, handler_, base_dir_);
-    }
-    for (const ast::Statement* user : users) {
-      config_.users.push_back(users_.Read(*user));
-    }
-    detail::AuthReader auth_reader(handler_, users_);
-    for (const ast::Statement* auth : auths) {
-      auth_reader.Read(*auth, !config_.users.empty(), config_.alias_users);
-    }
+    detail::ReadRouterAccess(exit, users, auths, handler_, base_dir_, config_.exit,
+                             config_.users, config_.alias_users);
     return std::move(config_);
   }
 
  private:
   // Statements that may appear at most once.
   void Once(const ast::Statement& statement, const ast::Statement*& first) {
-    if (first != nullptr) {
-      handler_.Fail(statement, fmt::format(
-          "second {} statement (the first is at line {})",
-          Upper(statement.keyword), handler_.PositionOf(*first).line));
-    }
-    first = &statement;
+    detail::TakeOnce(statement, first, handler_);
   }
 
   void ReadHws(const ast::Statement& statement) {
@@ -312,7 +299,6 @@ class RouterBuilder {
   const ErrorHandler& handler_;
   const std::filesystem::path base_dir_;
   RouterConfig config_;
-  detail::UserReader users_{handler_};
 };
 
 }  // namespace

@@ -73,6 +73,16 @@ const ast::Statement* AsStatement(const ast::Param& param) {
   return node == nullptr ? nullptr : &node->get();
 }
 
+void TakeOnce(const ast::Statement& statement, const ast::Statement*& first,
+              const ErrorHandler& handler) {
+  if (first != nullptr) {
+    handler.Fail(statement, fmt::format(
+        "second {} statement (the first is at line {})",
+        Upper(statement.keyword), handler.PositionOf(*first).line));
+  }
+  first = &statement;
+}
+
 // ---- Params ----------------------------------------------------------------
 
 Params::Params(const ast::Statement& statement, const ErrorHandler& handler,

@@ -23,6 +23,8 @@ namespace drdaplex::config::detail {
 
 using KeywordList = std::initializer_list<std::string_view>;
 
+inline constexpr int kMaxPort = 65535;
+
 // ASCII upper case.
 std::string Upper(std::string_view text);
 
@@ -85,6 +87,12 @@ class Params {
       settings_;
   std::vector<const ast::Statement*> statements_;
 };
+
+// For statements that may appear at most once in a file: remembers the
+// first in *first, fails at a second ("second X statement (the first is at
+// line N)").
+void TakeOnce(const ast::Statement& statement, const ast::Statement*& first,
+              const ErrorHandler& handler);
 
 // IMS names (ODBM, datastore, alias, router): 1-8 of letters, digits,
 // @ # $, not starting with a digit.

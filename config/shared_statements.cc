@@ -198,6 +198,23 @@ ExitConfig ReadExit(const ast::Statement& statement, const ErrorHandler& handler
   return exit;
 }
 
+void ReadRouterAccess(const ast::Statement* exit_statement,
+                      const std::vector<const ast::Statement*>& user_statements,
+                      const std::vector<const ast::Statement*>& auth_statements,
+                      const ErrorHandler& handler, const std::filesystem::path& base_dir,
+                      ExitConfig& exit, std::vector<UserConfig>& users,
+                      std::map<std::string, std::set<std::string>>& alias_users) {
+  if (exit_statement != nullptr) exit = ReadExit(*exit_statement, handler, base_dir);
+  UserReader user_reader(handler);
+  for (const ast::Statement* user : user_statements) {
+    users.push_back(user_reader.Read(*user));
+  }
+  AuthReader auth_reader(handler, user_reader);
+  for (const ast::Statement* auth : auth_statements) {
+    auth_reader.Read(*auth, !users.empty(), alias_users);
+  }
+}
+
 // AUTH(ALIAS=name, USERS=(u1, u2, ...)); USERS=u1 for a single user.
 void AuthReader::Read(const ast::Statement& statement, bool have_users,
                       std::map<std::string, std::set<std::string>>& alias_users) {
@@ -264,7 +281,18 @@ void AuthReader::Read(const ast::Statement& statement, bool have_users,
   }
 }
 
-// ---- VIPADISTRIBUTE settings --------------------------------------------------
+// ---- VIPADEFINE, VIPADISTRIBUTE settings ----------------------------------------
+
+bool ParseMoveableWhenIdle(const ast::Value& value, const ErrorHandler& handler) {
+  const std::string word = Upper(value.text);
+  if (word != "IMMEDIATE" && word != "WHENIDLE") {
+    handler.Fail(value,
+                 "MOVEABLE must be IMMEDIATE (take the DVIPA back from "
+                 "a backup at once) or WHENIDLE (once the backup has no "
+                 "connections)");
+  }
+  return word == "WHENIDLE";
+}
 
 void ReadDistributionSettings(const Params& params, DistributorConfig& config,
                               const ast::Value** method_node,

@@ -27,6 +27,10 @@
 
 namespace drdaplex::config::detail {
 
+// VIPABACKUP and DESTIP BACKUP ranks, as z/OS has them.
+inline constexpr int kMinRank = 1;
+inline constexpr int kMaxRank = 254;
+
 // The ODBMs of one file and the DATABASE statements that give their
 // datastores a file.
 class OdbmReader {
@@ -70,6 +74,15 @@ class OdbmReader {
 ExitConfig ReadExit(const ast::Statement& statement, const ErrorHandler& handler,
                     const std::filesystem::path& base_dir);
 
+// The EXIT (optional), USER and AUTH statements of a router or plex file
+// into exit, users and alias_users (AUTH names are checked against USER).
+void ReadRouterAccess(const ast::Statement* exit_statement,
+                      const std::vector<const ast::Statement*>& user_statements,
+                      const std::vector<const ast::Statement*>& auth_statements,
+                      const ErrorHandler& handler, const std::filesystem::path& base_dir,
+                      ExitConfig& exit, std::vector<UserConfig>& users,
+                      std::map<std::string, std::set<std::string>>& alias_users);
+
 // The AUTH statements of one file.
 class AuthReader {
  public:
@@ -87,6 +100,9 @@ class AuthReader {
   const UserReader& users_;
   std::map<std::string, const ast::Value*> nodes_;  // key: upper case alias
 };
+
+// VIPADEFINE's MOVEABLE=IMMEDIATE|WHENIDLE: true for WHENIDLE.
+bool ParseMoveableWhenIdle(const ast::Value& value, const ErrorHandler& handler);
 
 // The distribution settings of `params` (see above; PORT is the caller's)
 // into `config`. *method_node is set to the DISTMETHOD value when given.

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -145,6 +147,22 @@ class RunningPlex {
     return true;
   }
 
+  // `drdaplex plex OP NAME` for an ODBM; then plex.json must show `state`
+  // and every router the ODBM as active or not.
+  ::testing::AssertionResult OdbmAction(const std::string& op, const std::string& odbm,
+                                        const std::string& state, bool active) {
+    CommandResult result = Plex({op, odbm});
+    if (!result.Success()) return ::testing::AssertionFailure() << result.Describe();
+    if (StateOf(odbm) != state) {
+      return ::testing::AssertionFailure() << odbm << " is " << StateOf(odbm) << ", not " << state;
+    }
+    if (!PollUntil([&] { return AllRoutersSee(odbm, active); }, seconds(5))) {
+      return ::testing::AssertionFailure() << "routers see " << odbm << " as "
+                                           << ::testing::PrintToString(RouterViewsOf(odbm));
+    }
+    return ::testing::AssertionSuccess();
+  }
+
   // Stops the plex with `plex down`; checks that the launcher ends cleanly
   // and leaves no member process and no namespace.
   void DownAndCheck() {
@@ -200,18 +218,12 @@ TEST(PlexLaunch, SmallPlexUpConnectKillRestartSuperviseDown) {
   EXPECT_EQ(plex->DatastoreThrough("IO2A"), "IMS2");
 
   // An operator's kill: reported, and not undone by the supervisor.
-  CommandResult kill = plex->Plex({"kill", "ODBMB1"});
-  ASSERT_TRUE(kill.Success()) << kill.Describe();
-  EXPECT_EQ(plex->StateOf("ODBMB1"), "killed");
-  EXPECT_TRUE(PollUntil([&] { return plex->AllRoutersSee("ODBMB1", false); }, seconds(5)));
+  ASSERT_TRUE(plex->OdbmAction("kill", "ODBMB1", "killed", false));
   std::this_thread::sleep_for(milliseconds(1500));  // longer than the first back-off
   EXPECT_EQ(plex->StateOf("ODBMB1"), "killed");
   EXPECT_THROW(plex->DatastoreThrough("IO1A"), std::exception);
 
-  CommandResult restart = plex->Plex({"restart", "ODBMB1"});
-  ASSERT_TRUE(restart.Success()) << restart.Describe();
-  EXPECT_EQ(plex->StateOf("ODBMB1"), "running");
-  EXPECT_TRUE(PollUntil([&] { return plex->AllRoutersSee("ODBMB1", true); }, seconds(5)));
+  ASSERT_TRUE(plex->OdbmAction("restart", "ODBMB1", "running", true));
   EXPECT_EQ(plex->DatastoreThrough("IO2A"), "IMS2");
 
   // A member that dies by itself comes back (SUPERVISE=Y).
@@ -262,23 +274,15 @@ TEST(PlexLaunch, SeedPlexThroughTheDistributorWithOdbmFaults) {
   EXPECT_EQ(plex->DatastoreThrough("IMS4"), "IMS4");
 
   // ODBMB2 killed: plex.json says so, every router reports it inactive.
-  ASSERT_TRUE(plex->Plex({"kill", "ODBMB2"}).Success());
-  EXPECT_EQ(plex->StateOf("ODBMB2"), "killed");
-  EXPECT_TRUE(PollUntil([&] { return plex->AllRoutersSee("ODBMB2", false); }, seconds(5)));
+  ASSERT_TRUE(plex->OdbmAction("kill", "ODBMB2", "killed", false));
   EXPECT_THROW(plex->DatastoreThrough("IO3A"), std::exception);
 
   // Restarted: running again and reachable.
-  CommandResult restart = plex->Plex({"restart", "ODBMB2"});
-  ASSERT_TRUE(restart.Success()) << restart.Describe();
-  EXPECT_EQ(plex->StateOf("ODBMB2"), "running");
-  EXPECT_TRUE(PollUntil([&] { return plex->AllRoutersSee("ODBMB2", true); }, seconds(5)));
+  ASSERT_TRUE(plex->OdbmAction("restart", "ODBMB2", "running", true));
   EXPECT_EQ(plex->DatastoreThrough("IMS4"), "IMS4");
 
   // ODBMB3 started: IMS5 shares IO3A, so new IO3A connections reach it too.
-  CommandResult start = plex->Plex({"start", "ODBMB3"});
-  ASSERT_TRUE(start.Success()) << start.Describe();
-  EXPECT_EQ(plex->StateOf("ODBMB3"), "running");
-  EXPECT_TRUE(PollUntil([&] { return plex->AllRoutersSee("ODBMB3", true); }, seconds(5)));
+  ASSERT_TRUE(plex->OdbmAction("start", "ODBMB3", "running", true));
   std::set<std::string> reached;
   for (int i = 0; i < 24 && reached.size() < 2; ++i) reached.insert(plex->DatastoreThrough("IO3A"));
   EXPECT_EQ(reached, (std::set<std::string>{"IMS3", "IMS5"}));
