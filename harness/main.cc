@@ -5,6 +5,7 @@
 // CLI::RuntimeError(exit code).
 #include <CLI/CLI.hpp>
 
+#include "harness/faults/scenario_command.h"
 #include "harness/load/bench_command.h"
 #include "harness/plex/plex_command.h"
 
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   drdaplex::plex::AddPlexCommands(app);
   drdaplex::load::AddBenchCommand(app);
+  drdaplex::faults::AddScenarioCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
