@@ -38,15 +38,24 @@ function(drdaplex_test)
     DRDAPLEX_BINARY_DIR="${PROJECT_BINARY_DIR}"
     DRDAPLEX_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
   include(GoogleTest)
-  # Escaped, or a list of labels would spill into the PROPERTIES pairs
-  # (only the first label kept, TIMEOUT lost).
-  string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
   set(serial FALSE)
   if(ARG_SERIAL)
     set(serial TRUE)
   endif()
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${labels}" TIMEOUT 300 RUN_SERIAL ${serial})
+    PROPERTIES TIMEOUT 300 RUN_SERIAL ${serial})
+  # Labels are set by a script of our own that ctest reads after the
+  # discovered tests: passed through gtest_discover_tests, a list of labels
+  # loses all but its first (its arguments are re-split on ';' on the way).
+  # The discovery script leaves the test names in <target>_TESTS.
+  if(ARG_LABELS)
+    set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}_labels.cmake)
+    file(WRITE ${labels_file}
+      "if(${ARG_NAME}_TESTS)\n"
+      "  set_tests_properties(\${${ARG_NAME}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n"
+      "endif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
+  endif()
 endfunction()
 
 # drdaplex_bench(NAME <name> SRCS <files...> DEPS <targets...>)

@@ -73,6 +73,9 @@ std::string Panels(const BenchResult& r, const std::string& data) {
   }
   const double xmax = std::max(1.0, r.elapsed_s);
   std::string s;
+  // Plain text: workload names carry '@' and member names '_', which
+  // gnuplot's enhanced mode would read as markup.
+  s += "set termoption noenhanced\n";
   s += fmt::format("set multiplot layout 3,1 title {}\n",
                    Quoted(fmt::format("drdaplex bench: {}, {} clients, {}", r.workload, r.options.clients,
                                       TargetText(r))));

@@ -108,7 +108,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"SCENARIO(NAME=S)\nLOAD(CONNECT=SOMETIMES)\n", 2, "PERSISTENT or TRANSACTION"},
         BadCase{"SCENARIO(NAME=S)\nLOAD()\nLOAD()\n", 3, "a second LOAD named LOAD"},
         BadCase{"SCENARIO(NAME=S)\nLOAD(CLIENTS=0)\n", 2, "CLIENTS"},
-        BadCase{"SCENARIO(NAME=S)\nLOAD()\nFAULT(TIME=1)\n", 3, "SCENARIO, LOAD, AT and EXPECT"}));
+        BadCase{"SCENARIO(NAME=S)\nLOAD()\nFAULT(TIME=1)\n", 3, "SCENARIO, LOAD, AT and EXPECT"}),
+    [](const ::testing::TestParamInfo<BadCase>& info) { return "Case" + std::to_string(info.index); });
 
 }  // namespace
 }  // namespace drdaplex::faults
