@@ -1,81 +1,56 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian 12 machine (packages, build), then brings up the
-# seed IMSplex on loopback and drives it:
-#   - the plex registry (drdaplex-registry, the SCI analogue);
-#   - ODBMB1 (IMS1, IMS2 sharing one database) and ODBMB2 (IMS3, IMS4),
-#     fixtures/plex/odbmb*.cfg, which register themselves;
-#   - two routers, HWS1 and HWS2 (fixtures/router/hws1.cfg), sharing one
-#     DRDA port, as two IMS Connects with SHAREPORT;
-# and runs client sessions through the shared port: drdaplex-sql (the C++
-# driver) and the unmodified Derby JDBC client (ij), operator commands
-# (drdaplex-ctl), and an ODBM killed with SIGKILL. Everything it started is
-# stopped at the end; ports are the kernel's choice.
+# Sets up a fresh Debian 12 machine (packages, build), then runs the seed
+# IMSplex of fixtures/plex/plex1.plex with the plex launcher and drives it:
+#   1. `drdaplex plex up` starts the plex registry, a WLM agent per system,
+#      ODBMB1 (IMS1, IMS2 sharing one database) and ODBMB2 (IMS3, IMS4), the
+#      routers HWS1 and HWS2 sharing SYS1's DRDA port and HWS3 on SYS2, and
+#      the distributors SD1 (owning the DVIPA) and SD2 (its backup);
+#   2. a client session through the DVIPA shows routing by alias, data
+#      sharing, a blank alias spread over every datastore, and the Derby
+#      JDBC client's `ij`;
+#   3. `drdaplex bench` runs a pgbench-like load and writes its table, JSON
+#      and plot;
+#   4. `drdaplex scenario` kills ODBMB2 under load, restarts it and checks
+#      that no committed transaction was lost;
+#   5. `drdaplex plex down` stops it all.
+# Ports are the kernel's choice. Outputs go to $DRDAPLEX_DEMO_OUT (default
+# ./drdaplex-demo).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$top/scripts/setup.sh"
 bin=$top/build/bin
+out=${DRDAPLEX_DEMO_OUT:-$PWD/drdaplex-demo}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+dir=$out/plex
+drdaplex=("$bin/drdaplex")
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/drdaplex-demo-XXXXXX")
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+cleanup() { "${drdaplex[@]}" plex down --dir "$dir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-# Starts a program in the background with its log in $work/<name>.log and
-# waits (10 s at most) for the port file it was told to write.
-start() {
-  local name=$1 port_file=$2
-  shift 2
-  "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do [ -s "$port_file" ] && return 0; sleep 0.1; done
-  cat "$work/$name.log" >&2
-  echo "demo: $name did not start" >&2
-  exit 1
-}
+echo "== drdaplex plex up fixtures/plex/plex1.plex"
+"${drdaplex[@]}" plex up "$top/fixtures/plex/plex1.plex" --dir "$dir" --detach
 
-cp "$top"/fixtures/plex/odbmb1.cfg "$top"/fixtures/plex/odbmb2.cfg "$top"/fixtures/router/hws1.cfg "$work/"
-"$bin/drdaplex-passwd" --plex-key "$work/plex.key"
+# Where clients connect (the DVIPA) and the distributor's operator socket,
+# from the launcher's plex.json.
+entry=$(tr -d '\n' <"$dir/plex.json" | grep -o '"entry": *{[^}]*}')
+host=$(grep -o '"host": *"[^"]*"' <<<"$entry" | cut -d'"' -f4)
+port=$(grep -o '"port": *[0-9]*' <<<"$entry" | grep -o '[0-9]*$')
+sd1_admin=$(tr -d '\n' <"$dir/plex.json" | grep -o '"name": *"SD1"[^}]*' | grep -o '"admin": *"[^"]*"' | cut -d'"' -f4)
 
-start registry "$work/registry.port" "$bin/drdaplex-registry" --listen 127.0.0.1:0 --port-file "$work/registry.port"
-registry=127.0.0.1:$(cat "$work/registry.port")
-start HWS1 "$work/HWS1.port" "$bin/drdaplex-router" --config "$work/hws1.cfg" --port 0 \
-  --admin 127.0.0.1:0 --registry "$registry" --port-file "$work/HWS1.port" --admin-port-file "$work/HWS1.admin"
-port=$(cat "$work/HWS1.port")
-start HWS2 "$work/HWS2.port" "$bin/drdaplex-router" --config "$work/hws1.cfg" --name HWS2 --port "$port" \
-  --admin 127.0.0.1:0 --registry "$registry" --port-file "$work/HWS2.port" --admin-port-file "$work/HWS2.admin"
-for odbm in odbmb1 odbmb2; do
-  start "$odbm" "$work/$odbm.port" "$bin/drdaplex-odbm" --config "$work/$odbm.cfg" \
-    --listen 127.0.0.1:0 --registry "$registry" --port-file "$work/$odbm.port"
-done
-odbmb2_pid=${pids[-1]}
-ctl1=("$bin/drdaplex-ctl" --admin "127.0.0.1:$(cat "$work/HWS1.admin")")
-ctl2=("$bin/drdaplex-ctl" --admin "127.0.0.1:$(cat "$work/HWS2.admin")")
-for _ in $(seq 50); do
-  [ "$("${ctl2[@]}" --json query odbm | grep -o '"ACTIVE"' | wc -l)" = 2 ] && break
-  sleep 0.1
-done
-
-sql() {  # sql ALIAS SQL...: one connection through the shared port
+sql() {  # sql ALIAS SQL...: one new connection through the DVIPA
   local alias=$1
   shift
-  "$bin/drdaplex-sql" --port "$port" --database "$alias" --user app --password secret "$@"
+  "$bin/drdaplex-sql" --host "$host" --port "$port" --database "$alias" --user app --password secret "$@"
 }
-served_by() {  # served_by ALIAS: which datastore and ODBM a new connection reached
+served_by() {  # which datastore and ODBM a new connection reached
   sql "$1" --csv -c "VALUES DRDAPLEX_DATASTORE() || ' on ' || DRDAPLEX_ODBM()" | tail -n 1
 }
 
-echo "== the plex: routers HWS1 and HWS2 share DRDA port $port; ODBMs as the routers see them"
-"${ctl1[@]}" query odbm
 echo
-echo "== aliases (QUERY IMSCON TYPE(ALIAS))"
-"${ctl1[@]}" query alias
-echo
-echo "== drdaplex-sql -> IO1A (IMS1 only): create and fill a table"
+echo "== drdaplex-sql -> IO1A (IMS1 only) via the DVIPA $host:$port: create and fill a table"
 sql IO1A <<'SQL'
+DROP TABLE ACCOUNT;
 CREATE TABLE ACCOUNT (ID INTEGER NOT NULL PRIMARY KEY, OWNER VARCHAR(40), BALANCE DOUBLE);
 INSERT INTO ACCOUNT VALUES (1, 'Ada', 120.5), (2, 'Grace', 99.0), (3, 'Edsger', 7.25);
 SELECT ID, OWNER, BALANCE, DRDAPLEX_DATASTORE() AS SERVED_BY FROM ACCOUNT ORDER BY ID;
@@ -92,34 +67,30 @@ echo
 echo "== an alias no ODBM has: a DRDA error naming it"
 sql NOPE -c "VALUES 1" || true
 echo
-echo "== Derby JDBC client (ij) -> IM1A through the shared port"
-cat >"$work/demo.ij" <<SQL
-connect 'jdbc:derby://127.0.0.1:$port/IM1A;user=app;password=secret';
+echo "== Derby JDBC client (ij) -> IM1A through the DVIPA"
+cat >"$out/demo.ij" <<SQL
+connect 'jdbc:derby://$host:$port/IM1A;user=app;password=secret';
 SELECT OWNER, BALANCE FROM ACCOUNT WHERE BALANCE > 50 ORDER BY OWNER;
 UPDATE ACCOUNT SET BALANCE = BALANCE + 1 WHERE ID = 3;
-SELECT * FROM NO_SUCH_TABLE;
 disconnect;
 exit;
 SQL
-java -cp /usr/share/java/derbytools.jar:/usr/share/java/derbyclient.jar org.apache.derby.tools.ij "$work/demo.ij"
+java -cp /usr/share/java/derbytools.jar:/usr/share/java/derbyclient.jar org.apache.derby.tools.ij "$out/demo.ij"
 echo
-echo "== STOP(ROUTE) for IO1A on both routers, then a new IO1A connection"
-"${ctl1[@]}" update alias IO1A --stop
-"${ctl2[@]}" update alias IO1A --stop
-sql IO1A -c "VALUES 1" || true
-"${ctl1[@]}" update alias IO1A --start >/dev/null
-"${ctl2[@]}" update alias IO1A --start >/dev/null
+echo "== where SD1 sent the new connections so far (VDPT)"
+"$bin/drdaplex-ctl" --admin "$sd1_admin" vdpt
 echo
-echo "== ODBMB2 killed with SIGKILL: the registry drops it, routers stop routing to it"
-kill -9 "$odbmb2_pid"
-sleep 0.5
-"${ctl1[@]}" query odbm
-for alias in IO3A "" "" ""; do
-  printf '  %-8s -> %s\n' "${alias:-(blank)}" "$(served_by "$alias" 2>&1 || true)"
-done
+echo "== drdaplex bench: 16 clients, 10 s, pgbench-like mix"
+"${drdaplex[@]}" bench --plex "$dir" --init -c 16 -T 10 -b select-only@6 -b ledger@3 -b scan@1 \
+  --json "$out/bench.json" --plot "$out/bench"
 echo
-echo "== routing decisions so far: HWS1, then HWS2"
-"${ctl1[@]}" query decisions
-"${ctl2[@]}" query decisions
+echo "== drdaplex scenario: SIGKILL ODBMB2 under load, restart it, check the ledger"
+"${drdaplex[@]}" scenario "$top/fixtures/faults/kill-odbm.scenario" --plex "$dir" --no-init \
+  --json "$out/kill-odbm.json" --plot "$out/kill-odbm"
 echo
-echo "demo: done (logs were in $work)"
+echo "== drdaplex plex down"
+"${drdaplex[@]}" plex down --dir "$dir"
+trap - EXIT
+echo
+echo "demo: done. Bench: $out/bench.json, $out/bench.svg, $out/bench.png;"
+echo "      scenario: $out/kill-odbm.json and its plots; logs and generated configs in $dir"
