@@ -16,42 +16,48 @@ std::string Window(const Expectation& expect) {
                         : fmt::format("after {:g} s", expect.from_s);
 }
 
-Verdict NoNew(const Expectation& expect, const Observations& seen) {
+// New connections opened in the expectation's window, and those of them
+// that landed on its target.
+struct Landings {
   int opened = 0, landed = 0;
-  std::optional<double> first;
+  std::optional<double> first;  // when the first of them landed on the target
+};
+
+Landings CountLandings(const Expectation& expect, const Observations& seen) {
+  Landings count;
   for (const Landing& c : seen.connections) {
     if (!Within(c.opened_s, expect.from_s, expect.until_s)) continue;
-    ++opened;
-    if (c.LandedOn(expect.target)) {
-      ++landed;
-      if (!first || c.opened_s < *first) first = c.opened_s;
-    }
+    ++count.opened;
+    if (!c.LandedOn(expect.target)) continue;
+    ++count.landed;
+    if (!count.first || c.opened_s < *count.first) count.first = c.opened_s;
   }
+  return count;
+}
+
+std::string LandingDetail(const Expectation& expect, const Landings& count) {
+  return fmt::format("{} of {} new connections {} on {}", count.landed, count.opened,
+                     Window(expect), expect.target);
+}
+
+Verdict NoNew(const Expectation& expect, const Observations& seen) {
+  Landings count = CountLandings(expect, seen);
   Verdict v;
-  v.ok = landed == 0;
-  v.detail = fmt::format("{} of {} new connections {} on {}", landed, opened, Window(expect),
-                         expect.target);
-  if (first) v.detail += fmt::format(" (first at {:.2f} s)", *first);
+  v.ok = count.landed == 0;
+  v.detail = LandingDetail(expect, count);
+  if (count.first) v.detail += fmt::format(" (first at {:.2f} s)", *count.first);
   return v;
 }
 
 Verdict New(const Expectation& expect, const Observations& seen) {
-  int opened = 0, landed = 0;
-  std::optional<double> first;
-  for (const Landing& c : seen.connections) {
-    if (!Within(c.opened_s, expect.from_s, expect.until_s)) continue;
-    ++opened;
-    if (c.LandedOn(expect.target)) {
-      ++landed;
-      if (!first || c.opened_s < *first) first = c.opened_s;
-    }
-  }
+  Landings count = CountLandings(expect, seen);
   Verdict v;
-  v.ok = landed > 0;
-  v.detail = fmt::format("{} of {} new connections {} on {}", landed, opened, Window(expect),
-                         expect.target);
-  if (first) v.detail += fmt::format(", the first {:.2f} s after {:g} s", *first - expect.from_s,
-                                     expect.from_s);
+  v.ok = count.landed > 0;
+  v.detail = LandingDetail(expect, count);
+  if (count.first) {
+    v.detail += fmt::format(", the first {:.2f} s after {:g} s", *count.first - expect.from_s,
+                            expect.from_s);
+  }
   return v;
 }
 
