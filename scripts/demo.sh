@@ -27,6 +27,9 @@ drdaplex=("$bin/drdaplex")
 
 cleanup() { "${drdaplex[@]}" plex down --dir "$dir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
+# A fresh plex each run (a plex left running by an interrupted run first goes down).
+cleanup
+rm -rf "$dir"
 
 echo "== drdaplex plex up fixtures/plex/plex1.plex"
 "${drdaplex[@]}" plex up "$top/fixtures/plex/plex1.plex" --dir "$dir" --detach
@@ -50,7 +53,6 @@ served_by() {  # which datastore and ODBM a new connection reached
 echo
 echo "== drdaplex-sql -> IO1A (IMS1 only) via the DVIPA $host:$port: create and fill a table"
 sql IO1A <<'SQL'
-DROP TABLE ACCOUNT;
 CREATE TABLE ACCOUNT (ID INTEGER NOT NULL PRIMARY KEY, OWNER VARCHAR(40), BALANCE DOUBLE);
 INSERT INTO ACCOUNT VALUES (1, 'Ada', 120.5), (2, 'Grace', 99.0), (3, 'Edsger', 7.25);
 SELECT ID, OWNER, BALANCE, DRDAPLEX_DATASTORE() AS SERVED_BY FROM ACCOUNT ORDER BY ID;
