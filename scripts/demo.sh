@@ -61,7 +61,9 @@ echo
 echo "== -> IO2A (IMS2, same database: data sharing)"
 sql IO2A -c "SELECT COUNT(*) AS ACCOUNTS, SUM(BALANCE) AS TOTAL, DRDAPLEX_DATASTORE() AS SERVED_BY FROM ACCOUNT"
 echo
-echo "== routing, one new connection each"
+echo "== routing, one new connection each (the distributor spreads them over HWS1, HWS2"
+echo "   and HWS3, and each router keeps its own rotation for IM1A and a blank alias, as"
+echo "   each IMS Connect does)"
 for alias in IM1A IM1A IM1A IM1A IO3A IMS4 "" "" "" ""; do
   printf '  %-8s -> %s\n' "${alias:-(blank)}" "$(served_by "$alias")"
 done
@@ -84,7 +86,7 @@ echo "== where SD1 sent the new connections so far (VDPT)"
 echo
 echo "== drdaplex bench: 16 clients, 10 s, pgbench-like mix"
 "${drdaplex[@]}" bench --plex "$dir" --init -c 16 -T 10 -b select-only@6 -b ledger@3 -b scan@1 \
-  --json "$out/bench.json" --plot "$out/bench"
+  --check-ledger --json "$out/bench.json" --plot "$out/bench"
 echo
 echo "== drdaplex scenario: SIGKILL ODBMB2 under load, restart it, check the ledger"
 "${drdaplex[@]}" scenario "$top/fixtures/faults/kill-odbm.scenario" --plex "$dir" --no-init \
