@@ -2,6 +2,7 @@
 // The SQL commands are in sql_processing.cc.
 #include "odbm/command_processor.h"
 
+#include <sqlite3.h>
 #include <spdlog/spdlog.h>
 
 #include "drdaplex/version.h"
@@ -52,19 +53,29 @@ const drda::DdmObject* CommandProcessor::Command::Object(drda::cp::CodePoint cod
 
 std::string CommandProcessor::datastore() const { return datastore_ ? datastore_->name : std::string(); }
 
-void CommandProcessor::ProcessChain(const std::vector<drda::Dss>& chain, drda::Bytes& reply) {
+CommandProcessor::~CommandProcessor() {
+  // The database first: closing it rolls back what was not committed, and
+  // only then may the next waiter write.
+  statements_.clear();
+  db_.reset();
+  if (gate_held_) gate_->Release();
+}
+
+bool CommandProcessor::ProcessChain(const std::vector<drda::Dss>& chain, drda::Bytes& reply) {
   reply_ = &reply;
   writer_ = std::make_unique<drda::DssWriter>(reply);
   skip_rest_of_chain_ = false;
+  next_command_ = 0;
 
   // Group the chain into commands: a request DSS and the object DSSes that
   // follow it under the same correlator.
-  std::vector<Command> commands;
+  std::vector<Command>& commands = commands_;
+  commands.clear();
   for (const drda::Dss& dss : chain) {
     auto objects = drda::ReadObjects(dss.payload);
     if (!objects || objects->empty()) {
       ReplyFramingError(objects ? drda::make_error_code(drda::errc::bad_object_length) : objects.error(), reply);
-      return;
+      return true;
     }
     if (dss.header.type == DssType::kRequest || dss.header.type == DssType::kRequestNoReply) {
       Command c;
@@ -74,7 +85,7 @@ void CommandProcessor::ProcessChain(const std::vector<drda::Dss>& chain, drda::B
       auto params = drda::DdmParams::Parse((*objects)[0].data);
       if (!params) {
         ReplyFramingError(params.error(), reply);
-        return;
+        return true;
       }
       c.params = std::move(*params);
       c.objects.assign(objects->begin() + 1, objects->end());
@@ -87,47 +98,107 @@ void CommandProcessor::ProcessChain(const std::vector<drda::Dss>& chain, drda::B
       WriteProtocolError(dss.header.correlator, cp::PRCCNVRM, cp::PRCCNVCD, 0x03);
       close_requested_ = true;
       writer_->Finish();
-      return;
+      return true;
     }
   }
+  return RunCommands();
+}
 
-  for (const Command& c : commands) {
+bool CommandProcessor::RunCommands() {
+  for (; next_command_ < commands_.size(); ++next_command_) {
     if (skip_rest_of_chain_) break;
-    writer_->BeginGroup();
-    switch (c.code_point) {
-      case cp::EXCSAT: Excsat(c); break;
-      case cp::ACCSEC: Accsec(c); break;
-      case cp::SECCHK: Secchk(c); break;
-      case cp::ACCRDB: Accrdb(c); break;
-      case cp::PRPSQLSTT: Prpsqlstt(c); break;
-      case cp::DSCSQLSTT: Dscsqlstt(c); break;
-      case cp::EXCSQLIMM: Excsqlimm(c); break;
-      case cp::EXCSQLSTT: Excsqlstt(c); break;
-      case cp::EXCSQLSET: Excsqlset(c); break;
-      case cp::OPNQRY: Opnqry(c); break;
-      case cp::CNTQRY: Cntqry(c); break;
-      case cp::CLSQRY: Clsqry(c); break;
-      case cp::RDBCMM: Rdbcmm(c); break;
-      case cp::RDBRLLBCK: Rdbrllbck(c); break;
-      case cp::BGNBND:
-      case cp::BNDSQLSTT:
-      case cp::ENDBND:
-      case cp::DRPPKG:
-      case cp::REBIND:
-      case cp::DSCRDBTBL:
-        // Static SQL packages mean nothing to a dynamic SQL engine; accept
-        // them the way Derby does, with a plain success SQLCARD.
-        if (RequireConnected(c)) WriteSuccessCard(c.correlator);
-        break;
-      default:
-        spdlog::warn("unsupported command {} (0x{:04X})", cp::Name(c.code_point), c.code_point);
-        WriteProtocolError(c.correlator, cp::CMDNSPRM, cp::CODPNT, c.code_point);
-        close_requested_ = true;
-        skip_rest_of_chain_ = true;
-        break;
+    const Command& c = commands_[next_command_];
+    if (NeedsWriteGate(c)) {
+      if (!gate_->TryAcquire()) return false;  // the caller waits, then ResumeChain
+      gate_held_ = true;
     }
+    Dispatch(c);
   }
   writer_->Finish();
+  commands_.clear();
+  return true;
+}
+
+bool CommandProcessor::ResumeChain(bool granted) {
+  if (granted) {
+    gate_held_ = true;
+  } else {
+    gate_error_ = MakeSqlError("40XL1", "A lock could not be obtained within the time requested (waited " +
+                                            std::to_string(context_.busy_timeout_ms) +
+                                            " ms for the datastore's write gate).");
+  }
+  Dispatch(commands_[next_command_]);
+  gate_error_.reset();
+  ++next_command_;
+  return RunCommands();
+}
+
+bool CommandProcessor::NeedsWriteGate(const Command& c) {
+  if (!gate_ || gate_held_ || phase_ != Phase::kConnected) return false;
+  switch (c.code_point) {
+    case cp::EXCSQLIMM: {
+      // Executes at once whatever it gets: everything but the SET
+      // statements the server answers itself goes to SQLite. (Requesters
+      // send queries with OPNQRY; an EXCSQLIMM of a query takes the gate
+      // for nothing, and gives it back when the command is done.)
+      const drda::DdmObject* sqlstt = c.Object(cp::SQLSTT);
+      if (!sqlstt) return false;
+      auto text = drda::ParseStatementText(sqlstt->data, context_.limits);
+      return text && TranslateStatement(*text, {UpperAscii(user_), "RR"}).kind == StatementKind::kSql;
+    }
+    case cp::EXCSQLSTT:
+    case cp::OPNQRY: {
+      const PreparedStatement* st = FindStatement(c, nullptr);
+      return st && !st->prepare_error && st->stmt && !sqlite3_stmt_readonly(st->stmt.get());
+    }
+    default: return false;
+  }
+}
+
+void CommandProcessor::ReleaseWriteGateIfDone() {
+  // SQLITE_TXN_WRITE: the connection holds SQLite's write lock, which the
+  // gate stands for. Anything less (no transaction, or one that only read:
+  // a statement that failed before writing) frees the gate.
+  if (!gate_held_ || (db_ && sqlite3_txn_state(db_->handle(), nullptr) == SQLITE_TXN_WRITE)) return;
+  gate_held_ = false;
+  gate_->Release();
+}
+
+void CommandProcessor::Dispatch(const Command& c) {
+  writer_->BeginGroup();
+  switch (c.code_point) {
+    case cp::EXCSAT: Excsat(c); break;
+    case cp::ACCSEC: Accsec(c); break;
+    case cp::SECCHK: Secchk(c); break;
+    case cp::ACCRDB: Accrdb(c); break;
+    case cp::PRPSQLSTT: Prpsqlstt(c); break;
+    case cp::DSCSQLSTT: Dscsqlstt(c); break;
+    case cp::EXCSQLIMM: Excsqlimm(c); break;
+    case cp::EXCSQLSTT: Excsqlstt(c); break;
+    case cp::EXCSQLSET: Excsqlset(c); break;
+    case cp::OPNQRY: Opnqry(c); break;
+    case cp::CNTQRY: Cntqry(c); break;
+    case cp::CLSQRY: Clsqry(c); break;
+    case cp::RDBCMM: Rdbcmm(c); break;
+    case cp::RDBRLLBCK: Rdbrllbck(c); break;
+    case cp::BGNBND:
+    case cp::BNDSQLSTT:
+    case cp::ENDBND:
+    case cp::DRPPKG:
+    case cp::REBIND:
+    case cp::DSCRDBTBL:
+      // Static SQL packages mean nothing to a dynamic SQL engine; accept
+      // them the way Derby does, with a plain success SQLCARD.
+      if (RequireConnected(c)) WriteSuccessCard(c.correlator);
+      break;
+    default:
+      spdlog::warn("unsupported command {} (0x{:04X})", cp::Name(c.code_point), c.code_point);
+      WriteProtocolError(c.correlator, cp::CMDNSPRM, cp::CODPNT, c.code_point);
+      close_requested_ = true;
+      skip_rest_of_chain_ = true;
+      break;
+  }
+  ReleaseWriteGateIfDone();
 }
 
 void CommandProcessor::ReplyFramingError(boost::system::error_code error, drda::Bytes& reply) {
@@ -289,6 +360,7 @@ void CommandProcessor::Accrdb(const Command& c) {
     return;
   }
   db_ = std::move(std::get<std::unique_ptr<SqliteDatabase>>(opened));
+  if (context_.write_gates) gate_ = context_.write_gates->For(datastore_->database.string());
   phase_ = Phase::kConnected;
 
   drda::AccrdbReply reply;

@@ -24,6 +24,7 @@
 #include "odbm/datastore_directory.h"
 #include "odbm/prepared_statement.h"
 #include "odbm/sqlite_database.h"
+#include "odbm/write_gate.h"
 
 namespace drdaplex::odbm {
 
@@ -39,17 +40,37 @@ struct OdbmContext {
   // ROUTERONLY=Y: sign-on only with a router's pass ticket, so no client
   // can bypass the routers.
   bool router_only = false;
+  // The write gates of the process's database files (odbm/write_gate.h);
+  // the Server sets them, as it can park a session. Null: no gate, writers
+  // meet only in SQLite's busy handler.
+  WriteGates* write_gates = nullptr;
 };
 
 class CommandProcessor {
  public:
   explicit CommandProcessor(OdbmContext& context) : context_(context) {}
+  // Rolls back what was not committed, then gives the write gate up.
+  ~CommandProcessor();
   CommandProcessor(const CommandProcessor&) = delete;
   CommandProcessor& operator=(const CommandProcessor&) = delete;
 
   // Processes one complete request chain (the last DSS unchained) and
-  // appends the reply chain to `reply`.
-  void ProcessChain(const std::vector<drda::Dss>& chain, drda::Bytes& reply);
+  // appends the reply chain to `reply`. Returns true when the reply is
+  // complete. False: the chain stopped before a command that will write
+  // while another connection holds the database file's write gate; the
+  // caller waits for the gate (write_gate()->Acquire, without holding its
+  // thread) and calls ResumeChain with the outcome, keeping `chain` and
+  // `reply` alive until the reply is complete. Only with context.write_gates.
+  bool ProcessChain(const std::vector<drda::Dss>& chain, drda::Bytes& reply);
+  // Goes on with a stopped chain: `granted` says whether the caller now
+  // holds the gate; if not (the wait timed out), the waiting command is
+  // answered with 40XL1, as a lock wait that timed out. Same return value.
+  bool ResumeChain(bool granted);
+
+  // The write gate of the connection's database file (null before ACCRDB
+  // or without gates), and whether this connection holds it.
+  const std::shared_ptr<WriteGate>& write_gate() const { return gate_; }
+  bool holds_write_gate() const { return gate_held_; }
 
   // Appends the reply for a chain the transport could not even frame.
   void ReplyFramingError(boost::system::error_code error, drda::Bytes& reply);
@@ -107,6 +128,18 @@ class CommandProcessor {
   void WriteQueryBlocks(uint16_t correlator, PreparedStatement& st);
   void WriteSqlcaMessageReply(uint16_t correlator, const Command& c);
 
+  // Runs the chain's commands from next_command_ on; false when one must
+  // wait for the write gate.
+  bool RunCommands();
+  void Dispatch(const Command& c);
+  // Whether the command is about to write (EXCSQLIMM of SQL, EXCSQLSTT or
+  // OPNQRY of a statement SQLite says is not read-only) while this
+  // connection lacks the gate.
+  bool NeedsWriteGate(const Command& c);
+  // Gives the gate up once the connection holds no write transaction any
+  // more (commit, rollback, or a statement that wrote nothing).
+  void ReleaseWriteGateIfDone();
+
   // Helpers.
   bool RequireConnected(const Command& c);
   PreparedStatement* FindStatement(const Command& c, drda::PackageSection* section_out);
@@ -144,6 +177,14 @@ class CommandProcessor {
   std::map<std::string, PreparedStatement> statements_;
   uint64_t next_query_instance_ = 0;
   bool uow_updated_ = false;
+  // The chain being processed, kept across a wait for the write gate.
+  std::vector<Command> commands_;
+  size_t next_command_ = 0;
+  std::shared_ptr<WriteGate> gate_;
+  bool gate_held_ = false;
+  // Set while a command runs whose wait for the gate timed out: the
+  // command's write fails with it instead of reaching SQLite.
+  std::optional<SqlError> gate_error_;
 };
 
 }  // namespace drdaplex::odbm

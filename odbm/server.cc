@@ -95,9 +95,20 @@ class Server::Session {
         parser_.CommitRead(n);
       }
       reply.clear();
+      bool done;
       {
         EventLoopPool::BusyScope busy(server_.loops_, io_);
-        processor_.ProcessChain(chain, reply);
+        done = processor_.ProcessChain(chain, reply);
+      }
+      while (!done) {
+        // A write while another connection holds the database file's write
+        // gate: wait in line for it here, parked, not in SQLite's busy
+        // handler on the loop's thread (odbm/write_gate.h).
+        const bool granted = co_await processor_.write_gate()->Acquire(
+            socket_.get_executor(),  // the session's strand
+            std::chrono::milliseconds(server_.context_.busy_timeout_ms));
+        EventLoopPool::BusyScope busy(server_.loops_, io_);
+        done = processor_.ResumeChain(granted);
       }
       // A requester that stops reading its replies is dropped, not waited for.
       deadline_ = Clock::now() + server_.options_.request_timeout;
@@ -154,9 +165,15 @@ Server::Server(OdbmContext& context, ServerOptions options)
     : context_(context),
       options_(std::move(options)),
       loops_({.loops = options_.threads}),
-      acceptor_(loops_.loop(0)) {}
+      acceptor_(loops_.loop(0)) {
+  if (!context_.write_gates) context_.write_gates = &write_gates_;
+}
 
-Server::~Server() = default;
+Server::~Server() {
+  // The sessions keep their gates alive themselves; the context must not
+  // point at gates that are gone.
+  if (context_.write_gates == &write_gates_) context_.write_gates = nullptr;
+}
 
 tcp::endpoint Server::Listen() {
   acceptor_.open(options_.listen.protocol());

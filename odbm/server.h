@@ -3,7 +3,9 @@
 // A session reads whole request chains, hands them to its CommandProcessor
 // and writes each reply chain with one write. SQL runs on the session's
 // loop thread; a statement that runs long gets the loop a helper thread
-// (see EventLoopPool), so one slow query never blocks the others.
+// (see EventLoopPool), so one slow query never blocks the others. A session
+// whose request will write while another holds the database file's write
+// gate waits for it parked, without a thread (odbm/write_gate.h).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -14,6 +16,7 @@
 
 #include "odbm/command_processor.h"
 #include "odbm/event_loop_pool.h"
+#include "odbm/write_gate.h"
 
 namespace drdaplex::odbm {
 
@@ -57,6 +60,8 @@ class Server {
 
   OdbmContext& context_;
   ServerOptions options_;
+  // Used when the context brings none: only a session can wait for a gate.
+  WriteGates write_gates_;
   EventLoopPool loops_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<size_t> active_{0};

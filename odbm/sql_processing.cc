@@ -279,6 +279,7 @@ std::optional<SqlError> CommandProcessor::FillExternalValues(drda::ParameterData
 
 std::optional<SqlError> CommandProcessor::ExecuteToCompletion(PreparedStatement& st, int64_t* update_count,
                                                               bool* changed) {
+  if (gate_error_) return gate_error_;
   if (auto err = db_->EnsureTransaction()) return err;
   sqlite3* db = db_->handle();
   const int64_t before = sqlite3_total_changes64(db);
@@ -429,6 +430,7 @@ std::optional<SqlError> CommandProcessor::OpenCursor(PreparedStatement& st, cons
   }
   CloseCursor(st);
   if (auto error = BindParameters(st, c)) return error;
+  if (gate_error_) return gate_error_;
   if (auto error = db_->EnsureTransaction()) return error;
   const int rc = sqlite3_step(st.stmt.get());
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {

@@ -35,6 +35,9 @@ std::variant<std::unique_ptr<SqliteDatabase>, SqlError> SqliteDatabase::Open(con
     e.sqlcode = -40001;
     return e;
   }
+  // Inside one ODBM process writers queue at the file's write gate
+  // (odbm/write_gate.h) and find SQLite's lock free; the busy timeout is for
+  // the other processes sharing the file (data sharing across ODBMs).
   sqlite3_busy_timeout(db->db_, identity.busy_timeout_ms);
   sqlite3_extended_result_codes(db->db_, 1);
   // WAL lets readers of one datastore run while another writes, and keeps

@@ -9,96 +9,14 @@
 #include "drda/sql_commands.h"
 #include "drda/sqlca.h"
 #include "tests/odbm/processor_fixture.h"
+#include "tests/odbm/request_chains.h"
 
 namespace drdaplex::odbm::testing {
 namespace {
 
 namespace cp = drda::cp;
 using drda::DssType;
-
-std::vector<drda::Dss> Chain(const drda::Bytes& bytes) {
-  auto chains = SplitChains(bytes);
-  EXPECT_EQ(chains.size(), 1u);
-  return chains.empty() ? std::vector<drda::Dss>{} : chains[0];
-}
-
-// EXCSAT + ACCSEC, as the Derby client sends them (EBCDIC).
-std::vector<drda::Dss> ExcsatAccsec(uint16_t secmec) {
-  drda::Bytes out;
-  drda::DssWriter w(out);
-  drda::ExcsatCommand excsat;
-  excsat.extnam = "test";
-  excsat.managers = {{cp::AGENT, 7}, {cp::SQLAM, 7}, {cp::RDB, 7}, {cp::SECMGR, 7}, {cp::UNICODEMGR, 1208}};
-  w.BeginGroup();
-  drda::WriteExcsat(w, 1, excsat);
-  w.BeginGroup();
-  drda::WriteAccsec(w, 2, {secmec, "IM1A", {}}, drda::DdmCharset::kEbcdic);
-  w.Finish();
-  return Chain(out);
-}
-
-// SECCHK + ACCRDB (UTF-8, after UNICODEMGR 1208).
-std::vector<drda::Dss> SecchkAccrdb(const std::string& user, std::optional<std::string> password,
-                                    const std::string& rdbnam, uint16_t secmec = 3) {
-  drda::Bytes out;
-  drda::DssWriter w(out);
-  w.BeginGroup();
-  drda::WriteSecchk(w, 1, {secmec, rdbnam, user, std::move(password)}, drda::DdmCharset::kUtf8);
-  w.BeginGroup();
-  drda::AccrdbCommand accrdb;
-  accrdb.rdbnam = rdbnam;
-  accrdb.prdid = "DNC10140";
-  accrdb.typdefnam = "QTDSQLASC";
-  drda::WriteAccrdb(w, 2, accrdb, drda::DdmCharset::kUtf8);
-  w.Finish();
-  return Chain(out);
-}
-
-drda::PackageSection Section(uint16_t n) {
-  return {"IM1A", "NULLID", "SYSLH000", {'S', 'Y', 'S', 'L', 'V', 'L', '0', '1'}, n};
-}
-
-std::vector<drda::Dss> ExecuteImmediate(const std::string& sql) {
-  drda::Bytes out;
-  drda::DssWriter w(out);
-  w.BeginGroup();
-  w.BeginDss(DssType::kRequest, 1);
-  w.BeginObject(cp::EXCSQLIMM);
-  drda::WritePkgnamcsn(w, Section(1));
-  w.EndObject();
-  w.EndDss();
-  w.BeginDss(DssType::kObject, 1);
-  drda::WriteStatementText(w, cp::SQLSTT, sql);
-  w.EndDss();
-  w.Finish();
-  return Chain(out);
-}
-
-// PRPSQLSTT (with RTNSQLDA) + OPNQRY in one chain, as Statement.executeQuery.
-std::vector<drda::Dss> PrepareAndOpen(const std::string& sql, uint16_t section) {
-  drda::Bytes out;
-  drda::DssWriter w(out);
-  w.BeginGroup();
-  w.BeginDss(DssType::kRequest, 1);
-  w.BeginObject(cp::PRPSQLSTT);
-  drda::WritePkgnamcsn(w, Section(section));
-  w.ParamU8(cp::RTNSQLDA, drda::kTrue);
-  w.EndObject();
-  w.EndDss();
-  w.BeginDss(DssType::kObject, 1);
-  drda::WriteStatementText(w, cp::SQLSTT, sql);
-  w.EndDss();
-  w.BeginGroup();
-  w.BeginDss(DssType::kRequest, 2);
-  w.BeginObject(cp::OPNQRY);
-  drda::WritePkgnamcsn(w, Section(section));
-  w.ParamU32(cp::QRYBLKSZ, 32767);
-  w.ParamU8(cp::QRYCLSIMP, 1);
-  w.EndObject();
-  w.EndDss();
-  w.Finish();
-  return Chain(out);
-}
+using namespace chains;
 
 // The data of the first object with `code_point` in a reply.
 std::optional<drda::ByteSpan> FirstObject(const std::vector<drda::Dss>& reply, cp::CodePoint code_point) {
