@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstring>
+#include <deque>
 
 #include "net/fd_passing.h"
 #include "net/sleep.h"
@@ -23,6 +25,14 @@ using asio::use_awaitable;
 namespace {
 constexpr auto kInitialBackoff = std::chrono::milliseconds(50);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
+// A full channel is back-pressure: a router busy accepting a storm of
+// connections reads its hand-overs late, and the socket buffer holds only
+// a couple of hundred. Hand-overs then wait here, in order, up to this many
+// per router; a router that has not taken the oldest of them for
+// kStallLimit has stopped reading and is treated as broken.
+constexpr size_t kMaxQueued = 4096;
+constexpr auto kStallLimit = std::chrono::milliseconds(2000);
+constexpr auto kRetryInterval = std::chrono::milliseconds(2);
 
 // Built outside coroutines (GCC 12 and braced JSON literals in them).
 std::string ConnMessage(uint64_t id, const std::string& client) {
@@ -85,6 +95,53 @@ struct HandoffChannel::State : std::enable_shared_from_this<State> {
     if (op == "end" && callbacks.on_end) callbacks.on_end(id);
   }
 
+  // Sends what waits in `queue`, oldest first, as the router makes room.
+  awaitable<void> DrainQueue() {
+    auto self = shared_from_this();
+    draining = true;
+    std::string failure = "hand-over channel closed";
+    while (running && connected && !queue.empty()) {
+      int err = 0;
+      while (!queue.empty()) {
+        Queued& next = queue.front();
+        err = net::SendWithFd(socket.native_handle(), next.message, next.client.native_handle());
+        if (err != 0) break;
+        boost::system::error_code ignored;
+        next.client.close(ignored);
+        queue.pop_front();
+      }
+      if (queue.empty()) break;
+      if (err != EAGAIN && err != EWOULDBLOCK) {
+        failure = std::string("hand-over failed: ") + std::strerror(err);
+        break;
+      }
+      if (std::chrono::steady_clock::now() - queue.front().since > kStallLimit) {
+        failure = "the router stopped taking hand-overs";
+        break;
+      }
+      if (!co_await net::SleepFor(kRetryInterval)) break;
+    }
+    draining = false;
+    if (!queue.empty()) {
+      spdlog::warn("hand-over to {}: {}; {} waiting connections closed", path.string(), failure, queue.size());
+      FailQueued(failure);
+      boost::system::error_code ignored;
+      socket.close(ignored);  // ReadReplies ends; Run reconnects
+    }
+  }
+
+  // The waiting connections cannot be handed over: they are closed (their
+  // clients see the connection drop and connect again) and reported.
+  void FailQueued(const std::string& reason) {
+    std::deque<Queued> failed;
+    failed.swap(queue);
+    for (Queued& q : failed) {
+      boost::system::error_code ignored;
+      q.client.close(ignored);
+      if (callbacks.on_nack) callbacks.on_nack(q.id, reason);
+    }
+  }
+
   void SetConnected(bool value) {
     if (connected == value) return;
     connected = value;
@@ -97,6 +154,15 @@ struct HandoffChannel::State : std::enable_shared_from_this<State> {
   net::SeqPacket::socket socket;
   bool running = false;
   bool connected = false;
+
+  struct Queued {
+    uint64_t id;
+    asio::ip::tcp::socket client;
+    std::string message;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::deque<Queued> queue;  // hand-overs waiting for room, oldest first
+  bool draining = false;     // DrainQueue is running
 };
 
 HandoffChannel::HandoffChannel(asio::io_context& io, std::filesystem::path path, Callbacks callbacks)
@@ -113,6 +179,7 @@ void HandoffChannel::Start() {
 void HandoffChannel::Stop() {
   state_->running = false;
   state_->connected = false;
+  state_->FailQueued("distributor stopping");
   boost::system::error_code ignored;
   state_->socket.close(ignored);
 }
@@ -120,21 +187,31 @@ void HandoffChannel::Stop() {
 bool HandoffChannel::connected() const { return state_->connected; }
 
 bool HandoffChannel::HandOver(uint64_t id, asio::ip::tcp::socket& socket) {
-  if (!state_->connected) return false;
+  State& state = *state_;
+  if (!state.connected || state.queue.size() >= kMaxQueued) return false;
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   const std::string client = ec ? "?" : fmt::format("{}:{}", peer.address().to_string(), peer.port());
-  const int err = net::SendWithFd(state_->socket.native_handle(), ConnMessage(id, client),
-                                  socket.native_handle());
-  if (err != 0) {
-    // A full buffer means a router that stopped reading (hung): as good as
-    // broken for new connections; the channel reconnects when it can.
-    spdlog::warn("hand-over to {} failed: {}", state_->path.string(), std::strerror(err));
-    boost::system::error_code ignored;
-    state_->socket.close(ignored);
-    return false;
+  std::string message = ConnMessage(id, client);
+  if (state.queue.empty()) {
+    const int err = net::SendWithFd(state.socket.native_handle(), message, socket.native_handle());
+    if (err == 0) {
+      socket.close(ec);
+      return true;
+    }
+    if (err != EAGAIN && err != EWOULDBLOCK) {
+      spdlog::warn("hand-over to {} failed: {}", state.path.string(), std::strerror(err));
+      boost::system::error_code ignored;
+      state.socket.close(ignored);
+      return false;
+    }
   }
-  socket.close(ec);
+  // The router is behind: the connection waits its turn (see kMaxQueued).
+  state.queue.push_back({id, std::move(socket), std::move(message), std::chrono::steady_clock::now()});
+  if (!state.draining) {
+    state.draining = true;
+    asio::co_spawn(state.io, state.DrainQueue(), asio::detached);
+  }
   return true;
 }
 

@@ -41,10 +41,14 @@ class HandoffChannel {
   void Stop();
   bool connected() const;
 
-  // Passes `socket` to the router under `id`. On success the socket is
-  // closed here (the router holds its own descriptor now) and true is
-  // returned; on failure the socket is left open for another router and
-  // the channel is treated as broken.
+  // Passes `socket` to the router under `id`. True when the router has it
+  // (the socket is closed here: the router holds its own descriptor) or
+  // when it waits in this channel's queue because the router is behind
+  // (the socket is moved into the queue; a queued connection the router
+  // does not take within 2 s is closed and reported through on_nack).
+  // False when the channel is down, its queue is full, or sending failed
+  // (then the channel is treated as broken): the socket is left open for
+  // another router.
   bool HandOver(uint64_t id, boost::asio::ip::tcp::socket& socket);
 
  private:
