@@ -8,6 +8,8 @@
 // do, open connections are not moved, clients reconnect within 2 s).
 // One plex serves the whole suite; the scenario runner puts it back as it
 // found it after each scenario.
+#include <signal.h>
+
 #include <fstream>
 #include <memory>
 
@@ -150,6 +152,39 @@ TEST_F(Harness, ThousandConcurrentClientsWithoutErrors) {
     open_peak = std::max<int64_t>(open_peak, point.value("open_connections", 0));
   }
   EXPECT_EQ(open_peak, 1000);
+}
+
+// `plex up --detach`, as scripts use it (the demo does): the command
+// returns once the plex is up, the plex keeps running without it, and
+// `plex down` stops it. A plex of its own (small.plex), next to the suite's.
+TEST_F(Harness, DetachedPlexKeepsRunningUntilDown) {
+  std::string dir = work_->File("detached");
+  CommandResult up = Drdaplex(
+      {"plex", "up", SourceDir() + "/fixtures/plex/small.plex", "--dir", dir, "--detach"}, 90s);
+  ASSERT_TRUE(up.Success()) << up.Describe();
+  EXPECT_NE(up.stdout_text.find("running"), std::string::npos) << up.stdout_text;
+  CommandResult status = Drdaplex({"plex", "status", "--dir", dir, "--json"}, 10s);
+  ASSERT_TRUE(status.Success()) << status.Describe();
+  auto plex = nlohmann::json::parse(status.stdout_text, nullptr, false);
+  if (plex.contains("plex")) plex = plex["plex"];
+  ASSERT_TRUE(plex.is_object()) << status.stdout_text;
+  std::vector<int> pids;
+  for (const auto& member : plex["members"]) {
+    EXPECT_EQ(member.value("state", ""), "running") << member.dump();
+    pids.push_back(member.value("pid", 0));
+  }
+  EXPECT_FALSE(pids.empty());
+  CommandResult down = Drdaplex({"plex", "down", "--dir", dir}, 30s);
+  ASSERT_TRUE(down.Success()) << down.Describe();
+  bool all_gone = process::PollUntil(
+      [&] {
+        for (int pid : pids) {
+          if (pid > 0 && ::kill(pid, 0) == 0) return false;
+        }
+        return true;
+      },
+      15s);
+  EXPECT_TRUE(all_gone) << "members still running after plex down";
 }
 
 class HarnessScenario : public Harness, public ::testing::WithParamInterface<const char*> {};
