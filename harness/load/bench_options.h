@@ -43,7 +43,7 @@ struct BenchOptions {
   std::chrono::milliseconds progress_interval{1000};
   std::map<std::string, std::string> router_systems;  // router name -> system (spread by system)
 
-  // Additions beyond the contract's minimum.
+  // Bounds and knobs of the clients themselves.
   bool progress_plain_lines = false;  // print plain progress lines even when stderr is no TTY
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds io_timeout{10000};  // a hung server holds a client at most this long

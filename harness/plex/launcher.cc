@@ -118,7 +118,7 @@ Launcher::Launcher(config::PlexConfig plex, LaunchOptions options)
   if (!plex_.supervise) options_.supervise = false;
   options_.dir = std::filesystem::absolute(options_.dir).lexically_normal();
   // The registry first, the distributors before the routers in the table
-  // as in the contract's plex.json; the start order is Up()'s business.
+  // as plex.json lists them (see the README); the start order is Up()'s business.
   auto add = [&](std::string name, MemberKind kind, std::string system) -> Member& {
     Member& member = members_.emplace_back();
     member.name = std::move(name);

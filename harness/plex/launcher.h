@@ -12,7 +12,7 @@
 // (SUPERVISE=Y; RestartPolicy's back-off and cap), one an operator killed
 // or stopped is left alone. Operators act through the control socket (JSON
 // lines on 127.0.0.1, its port in DIR/control.port; see ControlOp below
-// and /tmp/harness-contract.md) and the state is kept in DIR/plex.json
+// and the README's section on the harness) and the state is kept in DIR/plex.json
 // (rewritten atomically whenever it changes). Stop() (or a "down" request,
 // or the stop flag Run() watches: SIGINT/SIGTERM) stops every member
 // (SIGTERM, SIGKILL after 5 s) and removes the systems.
