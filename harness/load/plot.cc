@@ -130,7 +130,15 @@ std::string PlotData(const BenchResult& r) {
   std::string out = "# end_s tx_per_s setups_per_s p50_ms p99_ms errors_per_s";
   for (const ShareColumn& c : shares) out += " \"" + c.title + "\"";
   out += "\n";
-  for (const TimelinePoint& p : r.timeline) {
+  // The run's last interval is often a sliver (the clients' final
+  // transactions finishing after the deadline); as a rate it is noise that
+  // looks like a collapse, so a last interval under half the sampling
+  // interval is left out of the plot (the JSON keeps it).
+  const double interval_s = std::chrono::duration<double>(r.options.progress_interval).count();
+  std::size_t points = r.timeline.size();
+  if (points > 1 && r.timeline.back().span_s < 0.5 * interval_s) --points;
+  for (std::size_t i = 0; i < points; ++i) {
+    const TimelinePoint& p = r.timeline[i];
     const double span = p.span_s > 0 ? p.span_s : 1;
     out += fmt::format("{:.3f} {:.2f} {:.2f} {} {} {:.2f}", p.end_s, p.transactions / span, p.setups / span,
                        Number(p.p50_ms), Number(p.p99_ms), p.errors / span);

@@ -1,6 +1,7 @@
 // The report, the JSON and the plot data from a synthetic result: the
 // pgbench-like lines, spread percentages per system/router/ODBM/datastore,
 // errors by kind, marks, and the per-second timeline.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "harness/load/plot.h"
@@ -110,6 +111,20 @@ TEST(ReportTest, PlotDataHasSharesAndTheScriptMarksFaults) {
   EXPECT_NE(script.find("set output \"/tmp/x.svg\""), std::string::npos);
   EXPECT_NE(script.find("set output \"/tmp/x.png\""), std::string::npos);
   EXPECT_NE(script.find("set logscale y"), std::string::npos);
+}
+
+TEST(ReportTest, PlotDataLeavesOutAFinalSliverOfAnInterval) {
+  BenchResult r = Synthetic();
+  TimelinePoint sliver = r.timeline.back();
+  sliver.end_s += 0.02;
+  sliver.span_s = 0.02;
+  sliver.transactions = 1;  // 50 tx/s: a false collapse if plotted
+  r.timeline.push_back(sliver);
+  const std::string data = PlotData(r);
+  EXPECT_EQ(data.find(fmt::format("\n{:.3f} ", sliver.end_s)), std::string::npos) << data;
+  // A full last interval stays.
+  r.timeline.back().span_s = 1;
+  EXPECT_NE(PlotData(r).find(fmt::format("\n{:.3f} ", sliver.end_s)), std::string::npos);
 }
 
 }  // namespace
