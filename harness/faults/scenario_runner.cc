@@ -162,7 +162,15 @@ ScenarioOutcome RunScenario(const Scenario& scenario, const RunnerOptions& optio
     runs.push_back(std::make_unique<load::BenchRun>(
         OptionsFor(scenario.loads[i], plex, options.progress && i == 0)));
   }
-  for (auto& run : runs) run->Start();
+  try {
+    for (auto& run : runs) run->Start();
+  } catch (const std::exception& e) {
+    // A workload that cannot be loaded (a script's file:line error) or
+    // threads that cannot be made: nothing ran, nothing to judge.
+    outcome.problems.push_back(std::string("cannot start the load: ") + e.what());
+    for (auto& run : runs) run->RequestStop();
+    return outcome;
+  }
   load::BenchRun& clock_run = *runs.front();
   FaultInjector injector(
       control, scenario.actions, [&clock_run] { return clock_run.ElapsedSeconds(); },
