@@ -1,7 +1,6 @@
 #include "harness/faults/plex_control.h"
 
-#include <fstream>
-
+#include "harness/plex/control_address.h"
 #include "router/ctl/line_client.h"
 
 namespace drdaplex::faults {
@@ -15,48 +14,20 @@ constexpr std::chrono::milliseconds kQuickTimeout{5000};
 }  // namespace
 
 bool PlexControl::Open(const std::filesystem::path& dir, std::string* error) {
-  std::ifstream in(dir / "control.port");
-  int port = 0;
-  if (!(in >> port) || port <= 0 || port > 65535) {
-    *error = "no running plex in " + dir.string() + " (no control.port)";
-    return false;
-  }
-  control_ = "127.0.0.1:" + std::to_string(port);
-  return true;
-}
-
-bool PlexControl::Exchange(const std::string& address, const nlohmann::json& request,
-                           nlohmann::json* reply, std::chrono::milliseconds timeout,
-                           std::string* error) {
-  auto server = router::ctl::ParseHostPort(address, error);
-  if (!server) return false;
-  router::ctl::ExchangeOptions options;
-  options.timeout = timeout;
-  std::string line;
-  if (!router::ctl::ExchangeLine(*server, request.dump(), options, &line, error)) {
-    *error = address + ": " + *error;
-    return false;
-  }
-  *reply = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!reply->is_object()) {
-    *error = address + " sent a reply that is not a JSON object";
-    return false;
-  }
-  if (!reply->value("ok", false)) {
-    *error = reply->value("error", std::string("refused: ") + line);
-    return false;
-  }
+  auto address = plex::ControlAddress(dir, error);
+  if (!address) return false;
+  control_ = *address;
   return true;
 }
 
 bool PlexControl::Status(nlohmann::json* plex, std::string* error) {
-  nlohmann::json reply;
-  if (!Exchange(control_, {{"op", "status"}}, &reply, kQuickTimeout, error)) return false;
-  if (!reply.contains("plex") || !reply["plex"].is_object()) {
+  auto reply = router::ctl::RequestOk(control_, {{"op", "status"}}, kQuickTimeout, error);
+  if (!reply) return false;
+  if (!reply->contains("plex") || !(*reply)["plex"].is_object()) {
     *error = "the launcher's status has no plex object";
     return false;
   }
-  *plex = std::move(reply["plex"]);
+  *plex = nlohmann::json((*reply)["plex"]);
   return true;
 }
 
@@ -65,8 +36,7 @@ bool PlexControl::Member(const std::string& op, const std::string& name, std::st
   nlohmann::json request = extra;
   request["op"] = op;
   request["name"] = name;
-  nlohmann::json reply;
-  return Exchange(control_, request, &reply, kMemberTimeout, error);
+  return router::ctl::RequestOk(control_, request, kMemberTimeout, error).has_value();
 }
 
 bool PlexControl::Routing(const std::string& type, const std::string& name, bool stop,
@@ -81,8 +51,7 @@ bool PlexControl::Routing(const std::string& type, const std::string& name, bool
   int routers = 0;
   for (const auto& member : plex.value("members", nlohmann::json::array())) {
     if (member.value("kind", "") != "router" || member.value("state", "") != "running") continue;
-    nlohmann::json reply;
-    if (!Exchange(member.value("admin", ""), request, &reply, kQuickTimeout, error)) {
+    if (!router::ctl::RequestOk(member.value("admin", ""), request, kQuickTimeout, error)) {
       *error = member.value("name", "?") + ": " + *error;
       return false;
     }

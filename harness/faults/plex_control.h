@@ -4,11 +4,10 @@
 // routing actions (STOP(ROUTE) of an alias or datastore) go to every running
 // router's operator socket, as drdaplex-ctl would send them.
 //
-// Blocking: each call is one or a few bounded exchanges (ExchangeLine).
+// Blocking: each call is one or a few bounded exchanges (RequestOk).
 // Not thread-safe; one runner thread uses it.
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -37,9 +36,6 @@ class PlexControl {
                const std::vector<std::string>& odbms, std::string* error);
 
  private:
-  bool Exchange(const std::string& address, const nlohmann::json& request, nlohmann::json* reply,
-                std::chrono::milliseconds timeout, std::string* error);
-
   std::string control_;  // 127.0.0.1:PORT
 };
 

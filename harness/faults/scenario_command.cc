@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "config/config_error.h"
-#include "harness/faults/plex_control.h"
 #include "harness/faults/scenario_file.h"
 #include "harness/faults/scenario_runner.h"
 #include "harness/load/bench_run.h"
+#include "harness/load/plex_status.h"
 
 namespace drdaplex::faults {
 namespace {
@@ -26,22 +26,16 @@ struct ScenarioArgs {
   bool no_init = false;
 };
 
-// The tables the workloads use, in every datastore of the plex's running
-// ODBMs (one per database file).
+// The tables the workloads use, as `drdaplex bench --init` makes them: in
+// one served datastore per database file of the plex.
 bool InitPlexDatabases(const std::string& dir, std::string* error) {
-  PlexControl control;
-  nlohmann::json plex;
-  if (!control.Open(dir, error) || !control.Status(&plex, error)) return false;
+  auto plex = load::ReadPlexView(dir, error);
+  if (!plex) return false;
   std::vector<std::string> datastores;
-  for (const auto& member : plex.value("members", nlohmann::json::array())) {
-    if (member.value("kind", "") != "odbm" || member.value("state", "") != "running") continue;
-    for (const auto& datastore : member.value("datastores", nlohmann::json::array())) {
-      datastores.push_back(datastore.value("name", ""));
-    }
-  }
+  for (const load::PlexDatastore& d : plex->DistinctDatabases()) datastores.push_back(d.name);
   load::BenchOptions options;
-  options.target.host = plex["entry"].value("host", "");
-  options.target.port = static_cast<uint16_t>(plex["entry"].value("port", 0));
+  options.target.host = plex->entry_host;
+  options.target.port = plex->entry_port;
   return load::InitDatabases(options, datastores, error);
 }
 

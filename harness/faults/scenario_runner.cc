@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -26,11 +25,10 @@ std::map<std::string, std::string> StatesOf(const Json& plex) {
   return states;
 }
 
-load::BenchOptions OptionsFor(const LoadSpec& spec, const Json& plex, bool progress) {
+load::BenchOptions OptionsFor(const LoadSpec& spec, const load::PlexView& plex, bool progress) {
   load::BenchOptions options;
-  const Json& entry = plex.at("entry");
-  options.target.host = entry.value("host", "");
-  options.target.port = static_cast<uint16_t>(entry.value("port", 0));
+  options.target.host = plex.entry_host;
+  options.target.port = plex.entry_port;
   options.target.database = spec.database;
   options.clients = spec.clients;
   options.connection_per_transaction = spec.connection_per_transaction;
@@ -38,25 +36,8 @@ load::BenchOptions OptionsFor(const LoadSpec& spec, const Json& plex, bool progr
   options.rate = spec.rate;
   for (const auto& [name, weight] : spec.workload) options.scripts.push_back({name, weight});
   options.progress = progress;
-  for (const Json& member : Members(plex)) {
-    if (member.value("kind", "") == "router") {
-      options.router_systems[member.value("name", "")] = member.value("system", "");
-    }
-  }
+  options.router_systems = plex.router_systems;
   return options;
-}
-
-// Every database file of the plex, whether its ODBM runs or not: a
-// transaction committed through an ODBM killed later is still in its file.
-std::vector<std::filesystem::path> DatabaseFiles(const Json& plex) {
-  std::set<std::filesystem::path> files;
-  for (const Json& member : Members(plex)) {
-    for (const Json& datastore : member.value("datastores", Json::array())) {
-      files.insert(datastore.value("database", ""));
-    }
-  }
-  files.erase("");
-  return {files.begin(), files.end()};
 }
 
 Observations Observe(const std::vector<LoadOutcome>& loads) {
@@ -156,11 +137,16 @@ ScenarioOutcome RunScenario(const Scenario& scenario, const RunnerOptions& optio
     return outcome;
   }
   const auto before = StatesOf(plex);
+  auto view = load::ParsePlexStatus(plex, &error);
+  if (!view) {
+    outcome.problems.push_back(error);
+    return outcome;
+  }
 
   std::vector<std::unique_ptr<load::BenchRun>> runs;
   for (std::size_t i = 0; i < scenario.loads.size(); ++i) {
     runs.push_back(std::make_unique<load::BenchRun>(
-        OptionsFor(scenario.loads[i], plex, options.progress && i == 0)));
+        OptionsFor(scenario.loads[i], *view, options.progress && i == 0)));
   }
   try {
     for (auto& run : runs) run->Start();
@@ -190,7 +176,7 @@ ScenarioOutcome RunScenario(const Scenario& scenario, const RunnerOptions& optio
     }
   }
 
-  const auto files = DatabaseFiles(plex);
+  const auto files = view->DatabaseFiles();
   for (LoadOutcome& load : outcome.loads) {
     load.ledger = load::CheckLedger(load.result, files, &error);
     if (!error.empty()) outcome.problems.push_back("ledger check of " + load.name + ": " + error);

@@ -22,6 +22,7 @@
 #include "harness/faults/scenario.h"
 #include "harness/load/bench_run.h"
 #include "harness/load/ledger_check.h"
+#include "harness/load/plex_status.h"
 
 namespace drdaplex::faults {
 

@@ -15,6 +15,7 @@
 #include "harness/load/result_merge.h"
 #include "harness/load/sampler.h"
 #include "harness/load/small_stack_thread.h"
+#include "process/file_limit.h"
 
 namespace drdaplex::load {
 
@@ -98,7 +99,7 @@ void BenchRun::Start() {
   std::string error;
   s.mix = WorkloadMix::Load(s.options.scripts, &error);
   if (!s.mix) throw std::runtime_error(error);
-  RaiseOpenFileLimit();
+  process::RaiseOpenFileLimit();  // a socket per client
   std::random_device device;
   const uint64_t seed = s.options.seed ? s.options.seed : (uint64_t{device()} << 32 | device());
   s.shared.options = &s.options;

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "harness/plex/control_address.h"
 #include "router/ctl/line_client.h"
 
 namespace drdaplex::load {
@@ -12,15 +13,16 @@ std::vector<PlexDatastore> PlexView::DistinctDatabases() const {
   std::vector<PlexDatastore> out;
   std::set<std::string> files;
   for (const PlexDatastore& d : datastores) {
-    if (d.database.empty() || files.insert(d.database).second) out.push_back(d);
+    if (d.serving && (d.database.empty() || files.insert(d.database).second)) out.push_back(d);
   }
   return out;
 }
 
 std::vector<std::filesystem::path> PlexView::DatabaseFiles() const {
+  std::set<std::string> seen;
   std::vector<std::filesystem::path> out;
-  for (const PlexDatastore& d : DistinctDatabases()) {
-    if (!d.database.empty()) out.emplace_back(d.database);
+  for (const PlexDatastore& d : datastores) {
+    if (!d.database.empty() && seen.insert(d.database).second) out.emplace_back(d.database);
   }
   return out;
 }
@@ -37,7 +39,8 @@ std::optional<PlexView> ParsePlexStatus(const nlohmann::json& plex, std::string*
       if (kind == "router") view.router_systems[member.value("name", "")] = member.value("system", "");
       if (kind != "odbm") continue;
       for (const auto& d : member.value("datastores", nlohmann::json::array())) {
-        view.datastores.push_back({d.value("name", ""), member.value("name", ""), d.value("database", "")});
+        view.datastores.push_back({d.value("name", ""), member.value("name", ""), d.value("database", ""),
+                                   member.value("state", "") == "running"});
       }
     }
   } catch (const nlohmann::json::exception& e) {
@@ -49,17 +52,10 @@ std::optional<PlexView> ParsePlexStatus(const nlohmann::json& plex, std::string*
 
 std::optional<PlexView> ReadPlexView(const std::filesystem::path& dir, std::string* error) {
   std::string why_not_socket;
-  if (std::ifstream port_file(dir / "control.port"); port_file) {
-    std::string port;
-    port_file >> port;
-    std::string reply;
-    if (router::ctl::ExchangeLine({"127.0.0.1", port}, R"({"op":"status"})", {}, &reply, &why_not_socket)) {
-      auto parsed = nlohmann::json::parse(reply, nullptr, false);
-      if (!parsed.is_discarded() && parsed.value("ok", false) && parsed.contains("plex")) {
-        return ParsePlexStatus(parsed["plex"], error);
-      }
-      why_not_socket = "control socket answered: " + reply;
-    }
+  if (auto address = plex::ControlAddress(dir, &why_not_socket)) {
+    auto reply = router::ctl::RequestOk(*address, {{"op", "status"}}, std::chrono::seconds(5), &why_not_socket);
+    if (reply && reply->contains("plex")) return ParsePlexStatus(nlohmann::json((*reply)["plex"]), error);
+    if (reply) why_not_socket = "control socket answered without the plex: " + reply->dump();
   }
   std::ifstream in(dir / "plex.json");
   if (!in) {

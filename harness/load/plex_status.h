@@ -18,6 +18,7 @@ namespace drdaplex::load {
 
 struct PlexDatastore {
   std::string name, odbm, database;  // database: the SQLite file's path
+  bool serving = false;              // its ODBM is running (not killed, hung or not started)
 };
 
 struct PlexView {
@@ -27,9 +28,13 @@ struct PlexView {
   std::map<std::string, std::string> router_systems;
   std::vector<PlexDatastore> datastores;
 
-  // One datastore per distinct database file (initialising a shared file
-  // once), in plex order.
+  // What --init connects to: one serving datastore per distinct database
+  // file (a shared file is initialised once; a datastore whose ODBM is not
+  // running cannot be reached), in plex order. A file no running ODBM
+  // serves is left out.
   std::vector<PlexDatastore> DistinctDatabases() const;
+  // Every distinct database file, served or not: a transaction committed
+  // through an ODBM that was killed later is still in its file.
   std::vector<std::filesystem::path> DatabaseFiles() const;
 };
 

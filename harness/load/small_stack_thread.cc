@@ -1,6 +1,5 @@
 #include "harness/load/small_stack_thread.h"
 
-#include <sys/resource.h>
 
 #include <cstring>
 #include <utility>
@@ -51,17 +50,6 @@ void SmallStackThread::Join() {
     pthread_join(thread_, nullptr);
     joinable_ = false;
   }
-}
-
-long RaiseOpenFileLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
-  if (limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-    getrlimit(RLIMIT_NOFILE, &limit);
-  }
-  return static_cast<long>(limit.rlim_cur);
 }
 
 }  // namespace drdaplex::load

@@ -30,8 +30,4 @@ class SmallStackThread {
   bool joinable_ = false;
 };
 
-// Raises the soft RLIMIT_NOFILE to the hard limit (a client holds a socket
-// each); returns the soft limit now in force.
-long RaiseOpenFileLimit();
-
 }  // namespace drdaplex::load

@@ -1,7 +1,6 @@
 #include "harness/plex/launcher.h"
 
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "config/pass_ticket.h"
 #include "harness/plex/control_server.h"
+#include "process/file_limit.h"
 #include "process/polling.h"
 #include "process/temp_dir.h"
 #include "router/ctl/line_client.h"
@@ -53,27 +53,9 @@ void WriteAtomically(const std::filesystem::path& path, const std::string& text)
 std::optional<json> Ask(const std::string& address, const json& request,
                         std::chrono::milliseconds timeout) {
   std::string error;
-  auto target = router::ctl::ParseHostPort(address, &error);
-  if (!target) return std::nullopt;
-  router::ctl::ExchangeOptions options;
-  options.timeout = timeout;
-  std::string reply;
-  if (!router::ctl::ExchangeLine(*target, request.dump(), options, &reply, &error)) {
-    return std::nullopt;
-  }
-  json parsed = json::parse(reply, nullptr, false);
-  if (parsed.is_discarded()) return std::nullopt;
-  return parsed;
-}
-
-// 1,000 client connections through a router take more than 2,000
-// descriptors; children inherit the limit.
-void RaiseFileLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
+  auto reply = router::ctl::AskJson(address, request, timeout, &error);
+  if (!reply) return std::nullopt;
+  return json(*reply);
 }
 
 int SignalNumber(const std::string& name) {
@@ -186,7 +168,7 @@ PlexAddresses Launcher::AddressesFor(const Member& member) const {
 }
 
 bool Launcher::Up(std::string* error) {
-  RaiseFileLimit();
+  process::RaiseOpenFileLimit();  // children inherit it
   std::error_code ec;
   std::filesystem::create_directories(options_.dir, ec);
   if (ec) {

@@ -18,6 +18,7 @@
 #include "config/config_error.h"
 #include "config/crypt_hash.h"
 #include "config/plex_config.h"
+#include "harness/plex/control_address.h"
 #include "harness/plex/launcher.h"
 #include "process/polling.h"
 #include "router/ctl/line_client.h"
@@ -120,23 +121,14 @@ std::filesystem::path ResolveDir(const std::string& given) {
                      : "several running plexes here; give --dir DIR");
 }
 
-ordered_json Exchange(const std::filesystem::path& dir, const json& request) {
-  std::ifstream in(dir / "control.port");
-  int port = 0;
-  if (!(in >> port) || port <= 0) {
-    Fail("no control port in " + (dir / "control.port").string() + " (is the plex up?)");
-  }
-  router::ctl::ExchangeOptions options;
-  options.timeout = std::chrono::seconds(40);  // a restart waits for the member
-  std::string reply, error;
-  if (!router::ctl::ExchangeLine({"127.0.0.1", std::to_string(port)}, request.dump(), options,
-                                 &reply, &error)) {
-    Fail("control socket 127.0.0.1:" + std::to_string(port) + ": " + error);
-  }
-  ordered_json parsed = ordered_json::parse(reply, nullptr, false);
-  if (parsed.is_discarded()) Fail("control socket replied no JSON: " + reply);
-  if (!parsed.value("ok", false)) Fail(parsed.value("error", reply));
-  return parsed;
+ordered_json Exchange(const std::filesystem::path& dir, const ordered_json& request) {
+  std::string error;
+  auto address = ControlAddress(dir, &error);
+  if (!address) Fail(error);
+  // A restart waits for the member to be ready.
+  auto reply = router::ctl::RequestOk(*address, request, std::chrono::seconds(40), &error);
+  if (!reply) Fail("control socket " + *address + ": " + error);
+  return *reply;
 }
 
 struct UpOptions {

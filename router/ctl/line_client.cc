@@ -162,4 +162,42 @@ bool ExchangeLine(const HostPort& server, std::string_view request, const Exchan
   return true;
 }
 
+std::optional<nlohmann::ordered_json> AskJson(const std::string& address,
+                                              const nlohmann::ordered_json& request,
+                                              std::chrono::milliseconds timeout, std::string* error) {
+  auto server = ParseHostPort(address, error);
+  if (!server) return std::nullopt;
+  ExchangeOptions options;
+  options.timeout = timeout;
+  std::string line;
+  if (!ExchangeLine(*server, request.dump(), options, &line, error)) {
+    *error = address + ": " + *error;
+    return std::nullopt;
+  }
+  auto reply = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!reply.is_object()) {
+    *error = address + " replied with no JSON object: " + line.substr(0, 200);
+    return std::nullopt;
+  }
+  return reply;
+}
+
+std::optional<nlohmann::ordered_json> RequestOk(const std::string& address,
+                                                const nlohmann::ordered_json& request,
+                                                std::chrono::milliseconds timeout, std::string* error) {
+  auto reply = AskJson(address, request, timeout, error);
+  if (!reply) return std::nullopt;
+  auto ok = reply->find("ok");
+  if (ok != reply->end() && ok->is_boolean() && ok->get<bool>()) return reply;
+  *error = reply->dump();
+  for (const char* key : {"error", "message"}) {
+    auto text = reply->find(key);
+    if (text != reply->end() && text->is_string()) {
+      *error = text->get<std::string>();
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace drdaplex::router::ctl

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace drdaplex::router::ctl {
 
 struct HostPort {
@@ -36,5 +38,21 @@ struct ExchangeOptions {
 // failure: unreachable, timed out, closed early, reply too long.
 bool ExchangeLine(const HostPort& server, std::string_view request, const ExchangeOptions& options,
                   std::string* reply, std::string* error);
+
+// One JSON request to the operator socket at `address` ("HOST:PORT": a
+// router's or distributor's, the registry, the plex launcher's control
+// socket) and its reply, which must be a JSON object (keys in the order
+// sent). nullopt with the reason in *error otherwise. Whether the reply
+// says "ok" is the caller's business (see RequestOk).
+std::optional<nlohmann::ordered_json> AskJson(const std::string& address,
+                                              const nlohmann::ordered_json& request,
+                                              std::chrono::milliseconds timeout, std::string* error);
+
+// AskJson for a request that must succeed: also nullopt when the reply does
+// not say "ok": true, with the reply's own "error" (router, launcher) or
+// "message" (registry) in *error.
+std::optional<nlohmann::ordered_json> RequestOk(const std::string& address,
+                                                const nlohmann::ordered_json& request,
+                                                std::chrono::milliseconds timeout, std::string* error);
 
 }  // namespace drdaplex::router::ctl
